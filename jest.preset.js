@@ -1,0 +1,19 @@
+// Shared jest preset: @swc/jest transforms (no type-check; each project has a `typecheck`
+// target that runs tsc instead), node environment, and a JSON report per project for .ci/run.
+const nxPreset = require('@nx/jest/preset').default;
+
+module.exports = {
+  ...nxPreset,
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.[tj]s$': [
+      '@swc/jest',
+      {
+        jsc: { parser: { syntax: 'typescript', decorators: true }, target: 'es2022' },
+        module: { type: 'commonjs' },
+        sourceMaps: 'inline',
+      },
+    ],
+  },
+  moduleFileExtensions: ['ts', 'js', 'html'],
+};

@@ -1,0 +1,3 @@
+export { hashPassword, verifyDummyPassword, verifyPassword } from './password-hash';
+export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblems } from './password-policy';
+export type { PasswordProblem } from './password-policy';

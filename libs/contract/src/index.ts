@@ -1,0 +1,11 @@
+export { ERROR_CODES } from './error-code';
+export type { ErrorCode } from './error-code';
+export { errorBodySchema } from './error-body';
+export type { ErrorBody, ErrorDetail } from './error-body';
+export {
+  apiInfoResponseSchema,
+  healthResponseSchema,
+  liveResponseSchema,
+  readyResponseSchema,
+} from './health';
+export type { ApiInfoResponse, HealthResponse, LiveResponse, ReadyResponse } from './health';

@@ -1,0 +1,29 @@
+import { migrateToLatest, type SnackDatabase } from '@snackbase/db';
+import { createSuperadmin, hasSuperadmin } from '../accounts';
+import type { Config } from '../config';
+import type { Logger } from '../logging';
+
+/**
+ * The start-up sequence (spec §0.4): apply pending migrations, create the superadmin named by
+ * `SNACKBASE_SUPERADMIN_EMAIL`/`_PASSWORD` when none exists (a failure is logged, start-up goes
+ * on), and say how to create one when there is still none.
+ */
+export async function bootstrap(deps: { config: Config; db: SnackDatabase; logger: Logger }): Promise<void> {
+  const { config, db, logger } = deps;
+  const applied = await migrateToLatest(db);
+  if (applied.length) logger.info('database migrated', { applied, dialect: db.dialect });
+  const { email, password } = config.superadmin;
+  if (email && password && !(await hasSuperadmin(db))) {
+    try {
+      await createSuperadmin(db, { email, password });
+      logger.info('superadmin created from environment', { email });
+    } catch (e) {
+      logger.error('superadmin from environment could not be created', { error: (e as Error).message, details: (e as { details?: unknown }).details });
+    }
+  }
+  if (!(await hasSuperadmin(db))) {
+    logger.warn(
+      'no superadmin exists yet: create one with `npx snackbase create-superadmin` (or `npm run snackbase -- create-superadmin`), or set SNACKBASE_SUPERADMIN_EMAIL and SNACKBASE_SUPERADMIN_PASSWORD and restart',
+    );
+  }
+}

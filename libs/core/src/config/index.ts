@@ -1,0 +1,10 @@
+export type { Config, Environment, Secrets } from './config';
+export { loadConfig } from './load-config';
+export type { ConfigSources } from './load-config';
+export { redactConfig } from './redact-config';
+export { MIN_SECRET_BYTES, resolveSecrets } from './secrets';
+export type { ResolvedSecrets } from './secrets';
+export { ConfigError } from './setting';
+export type { Setting } from './setting';
+export { SETTINGS } from './settings';
+export type { SettingName } from './settings';

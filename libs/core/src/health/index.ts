@@ -1,0 +1,2 @@
+export { createHealth } from './health';
+export type { Health } from './health';

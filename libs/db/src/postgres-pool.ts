@@ -1,0 +1,41 @@
+import { Pool, types } from 'pg';
+
+/** Pool settings (spec §10.15 `SNACKBASE_DB_POOL_*`). */
+export interface PostgresPoolOptions {
+  readonly poolSize?: number;
+  readonly maxOverflow?: number;
+  readonly poolTimeoutSeconds?: number;
+  readonly poolRecycleSeconds?: number;
+}
+
+const INT8 = 20;
+const TIMESTAMPTZ = 1184;
+const TIMESTAMP = 1114;
+
+/**
+ * Both dialects hand back the same JS values: counts as numbers (not bigint strings) and
+ * timestamps as ISO-8601 UTC strings, as SQLite stores them. Set per pool, never globally.
+ */
+function getTypeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
+  if (oid === INT8) return (v) => {
+    const n = Number(v);
+    return Number.isSafeInteger(n) ? n : v;
+  };
+  if (oid === TIMESTAMPTZ || oid === TIMESTAMP) return (v) => new Date(oid === TIMESTAMP ? `${v}Z` : v).toISOString();
+  return types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown;
+}
+
+/** A pg pool sized and timed from config; idle clients are recycled. */
+export function createPostgresPool(connectionString: string, options: PostgresPoolOptions = {}): Pool {
+  const pool = new Pool({
+    connectionString,
+    max: (options.poolSize ?? 5) + (options.maxOverflow ?? 10),
+    connectionTimeoutMillis: (options.poolTimeoutSeconds ?? 30) * 1000,
+    idleTimeoutMillis: 30_000,
+    maxLifetimeSeconds: options.poolRecycleSeconds ?? 3600,
+    types: { getTypeParser: getTypeParser as never },
+  });
+  // A dropped idle connection must not crash the process; the next checkout reconnects.
+  pool.on('error', () => undefined);
+  return pool;
+}

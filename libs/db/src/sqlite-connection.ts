@@ -1,0 +1,62 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import type { SqliteDatabase, SqliteStatement } from 'kysely';
+
+/** SQLite tuning (spec §10.15 `SNACKBASE_DB_SQLITE_*`). */
+export interface SqliteOptions {
+  readonly journalMode?: string;
+  readonly synchronous?: string;
+  readonly cacheSize?: number;
+  readonly tempStore?: string;
+  readonly mmapSize?: number;
+  readonly busyTimeoutMs?: number;
+  readonly foreignKeys?: boolean;
+}
+
+const PRAGMA_WORD = /^[A-Za-z]+$/;
+
+function word(name: string, value: string): string {
+  if (!PRAGMA_WORD.test(value)) throw new Error(`invalid SQLite ${name}: ${value}`);
+  return value;
+}
+
+/** better-sqlite3 binds only numbers, strings, bigints, buffers and null: map the rest once here. */
+function toSqliteParam(value: unknown): unknown {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (value instanceof Date) return value.toISOString();
+  if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) return JSON.stringify(value);
+  return value;
+}
+
+function wrapStatement(stmt: Database.Statement): SqliteStatement {
+  const params = (p: ReadonlyArray<unknown>) => p.map(toSqliteParam);
+  return {
+    reader: stmt.reader,
+    all: (p) => stmt.all(params(p)),
+    run: (p) => stmt.run(params(p)),
+    iterate: (p) => stmt.iterate(params(p)) as IterableIterator<unknown>,
+  };
+}
+
+/**
+ * Opens (creating its folder) a SQLite file with SnackBase's pragmas: WAL, foreign keys on,
+ * a busy timeout so a second process waits for the write lock instead of failing.
+ */
+export function openSqlite(filename: string, options: SqliteOptions = {}): SqliteDatabase & { raw: Database.Database } {
+  const memory = filename === ':memory:';
+  if (!memory) mkdirSync(dirname(resolve(filename)), { recursive: true });
+  const raw = new Database(filename, { timeout: options.busyTimeoutMs ?? 5000 });
+  raw.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
+  if (!memory) raw.pragma(`journal_mode = ${word('journal mode', options.journalMode ?? 'WAL')}`);
+  raw.pragma(`synchronous = ${word('synchronous', options.synchronous ?? 'NORMAL')}`);
+  raw.pragma(`cache_size = ${Math.trunc(options.cacheSize ?? -64000)}`);
+  raw.pragma(`temp_store = ${word('temp store', options.tempStore ?? 'MEMORY')}`);
+  raw.pragma(`mmap_size = ${Math.trunc(options.mmapSize ?? 268435456)}`);
+  raw.pragma(`foreign_keys = ${options.foreignKeys === false ? 'OFF' : 'ON'}`);
+  return {
+    raw,
+    close: () => raw.close(),
+    prepare: (sql: string) => wrapStatement(raw.prepare(sql)),
+  };
+}

@@ -1,0 +1,48 @@
+import express, { type Express } from 'express';
+import type { Core } from '@snackbase/core';
+import { corsPolicy } from './middleware/cors-policy';
+import { apiNotFound, errorHandler } from './middleware/error-handler';
+import { jsonBody } from './middleware/json-body';
+import { requestContext } from './middleware/request-context';
+import { httpsRedirect, securityHeaders } from './middleware/security-headers';
+import { RouteRegistry } from './openapi/route-registry';
+import { registerAdminStatic } from './routes/admin-static';
+import { registerDocsRoutes } from './routes/docs-routes';
+import { registerHealthRoutes } from './routes/health-routes';
+
+/** Express's `trust proxy` from `SNACKBASE_TRUST_PROXY` (false, true, a hop count or addresses). */
+function trustProxy(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+/**
+ * The Express application: middleware in the order of spec §0.3 (request id and logging,
+ * security headers, CORS, body limits), the routes, then the JSON 404 for unknown API paths,
+ * the admin console, and the one error handler.
+ */
+export function createApp(core: Core): Express {
+  const { config, logger } = core;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', trustProxy(config.trustProxy));
+  app.set('query parser', 'simple');
+  app.use(requestContext(logger));
+  if (config.security.headersEnabled) app.use(securityHeaders(config));
+  if (config.environment === 'production' && config.security.httpsRedirect) app.use(httpsRedirect());
+  app.use(corsPolicy(config));
+  app.use(jsonBody(config.maxBodySize));
+
+  const registry = new RouteRegistry();
+  const routes = express.Router();
+  registerHealthRoutes(registry, routes, core);
+  registerDocsRoutes(registry, routes, core);
+  app.use(routes);
+
+  app.use(`${config.apiPrefix}`, apiNotFound());
+  registerAdminStatic(app, core);
+  app.use(apiNotFound());
+  app.use(errorHandler(logger));
+  return app;
+}

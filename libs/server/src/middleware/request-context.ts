@@ -1,0 +1,33 @@
+import type { NextFunction, Request, Response } from 'express';
+import { requestIdFrom, withRequestId, type Logger } from '@snackbase/core';
+
+/** The request's correlation id (set by {@link requestContext}). */
+export function requestIdOf(res: Response): string {
+  return String(res.locals['requestId'] ?? '');
+}
+
+/**
+ * Reads or generates the correlation id, echoes it, runs the rest of the request with it on
+ * every log line, and logs one "request completed" line with status and duration.
+ */
+export function requestContext(logger: Logger) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const id = requestIdFrom(req.get('x-correlation-id'));
+    res.locals['requestId'] = id;
+    res.setHeader('X-Correlation-ID', id);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const level = res.statusCode >= 500 ? 'error' : 'info';
+      logger.log(level, 'request completed', {
+        request_id: id,
+        method: req.method,
+        path: req.originalUrl.split('?')[0],
+        status: res.statusCode,
+        duration_ms: Math.round(ms * 100) / 100,
+        ip: req.ip,
+      });
+    });
+    withRequestId(id, next);
+  };
+}

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'tenancy',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/libs/tenancy',
+};

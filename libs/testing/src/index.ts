@@ -1,0 +1,2 @@
+export { createTestDatabase, TEST_DIALECTS, TEST_PG_URL } from './test-database';
+export type { TestDatabase, TestDialect } from './test-database';
