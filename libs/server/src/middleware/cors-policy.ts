@@ -12,8 +12,10 @@ export function corsPolicy(config: Config) {
   return cors({
     origin: (origin, cb) => cb(null, origin !== undefined && (any || allowed.has(origin))),
     credentials: c.allowCredentials && !any,
-    methods: c.methods.includes('*') ? undefined : [...c.methods],
-    allowedHeaders: c.headers.includes('*') ? undefined : [...c.headers],
+    // `*` means "what the browser asks for": cors reflects the requested headers when none
+    // are listed, and the method list below covers every method the API has.
+    methods: c.methods.includes('*') ? ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] : [...c.methods],
+    ...(c.headers.includes('*') ? {} : { allowedHeaders: [...c.headers] }),
     exposedHeaders: ['X-Correlation-ID', 'Retry-After'],
     maxAge: 600,
   });

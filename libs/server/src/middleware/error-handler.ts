@@ -63,5 +63,5 @@ export function errorHandler(logger: Logger) {
 
 /** Unknown API routes: a JSON 404, never the admin console's HTML. */
 export function apiNotFound() {
-  return (req: Request, _res: Response, next: NextFunction) => next(notFound(`No route for ${req.method} ${req.path}`));
+  return (req: Request, _res: Response, next: NextFunction) => next(notFound(`No route for ${req.method} ${req.originalUrl.split('?')[0]}`));
 }
