@@ -1,5 +1,6 @@
 // Shared jest preset: @swc/jest transforms (no type-check; each project has a `typecheck`
 // target that runs tsc instead), node environment, and a JSON report per project for .ci/run.
+const { join } = require('node:path');
 const nxPreset = require('@nx/jest/preset').default;
 
 module.exports = {
@@ -16,4 +17,5 @@ module.exports = {
     ],
   },
   moduleFileExtensions: ['ts', 'js', 'html'],
+  reporters: ['default', join(__dirname, 'tools/jest/summary-reporter.cjs')],
 };

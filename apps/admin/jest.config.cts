@@ -2,6 +2,7 @@ module.exports = {
   displayName: 'admin',
   ...require('@nx/jest/preset').default,
   testEnvironment: 'jsdom',
+  reporters: ['default', require('node:path').join(__dirname, '../../tools/jest/summary-reporter.cjs')],
   setupFilesAfterEnv: ['<rootDir>/src/test-setup.ts'],
   coverageDirectory: '../../coverage/apps/admin',
   transform: {

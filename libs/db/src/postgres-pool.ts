@@ -1,4 +1,8 @@
-import { Pool, types } from 'pg';
+import type { Pool } from 'pg';
+
+// Loaded on first use: pg is an optional peer, so a SQLite-only service need not install it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const pg = () => require('pg') as typeof import('pg');
 
 /** Pool settings (spec §10.15 `SNACKBASE_DB_POOL_*`). */
 export interface PostgresPoolOptions {
@@ -22,12 +26,12 @@ function getTypeParser(oid: number, format?: 'text' | 'binary'): (value: string)
     return Number.isSafeInteger(n) ? n : v;
   };
   if (oid === TIMESTAMPTZ || oid === TIMESTAMP) return (v) => new Date(oid === TIMESTAMP ? `${v}Z` : v).toISOString();
-  return types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown;
+  return pg().types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown;
 }
 
 /** A pg pool sized and timed from config; idle clients are recycled. */
 export function createPostgresPool(connectionString: string, options: PostgresPoolOptions = {}): Pool {
-  const pool = new Pool({
+  const pool = new (pg().Pool)({
     connectionString,
     max: (options.poolSize ?? 5) + (options.maxOverflow ?? 10),
     connectionTimeoutMillis: (options.poolTimeoutSeconds ?? 30) * 1000,

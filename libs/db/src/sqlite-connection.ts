@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
 /** SQLite tuning (spec §10.15 `SNACKBASE_DB_SQLITE_*`). */
@@ -46,7 +46,11 @@ function wrapStatement(stmt: Database.Statement): SqliteStatement {
 export function openSqlite(filename: string, options: SqliteOptions = {}): SqliteDatabase & { raw: Database.Database } {
   const memory = filename === ':memory:';
   if (!memory) mkdirSync(dirname(resolve(filename)), { recursive: true });
-  const raw = new Database(filename, { timeout: options.busyTimeoutMs ?? 5000 });
+  // Loaded on first use: better-sqlite3 is an optional peer, so a PostgreSQL-only service that
+  // embeds @snackbase/db need not install (and compile) it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const BetterSqlite3 = require('better-sqlite3') as typeof Database;
+  const raw = new BetterSqlite3(filename, { timeout: options.busyTimeoutMs ?? 5000 });
   raw.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
   if (!memory) raw.pragma(`journal_mode = ${word('journal mode', options.journalMode ?? 'WAL')}`);
   raw.pragma(`synchronous = ${word('synchronous', options.synchronous ?? 'NORMAL')}`);

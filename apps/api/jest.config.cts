@@ -1,5 +1,0 @@
-module.exports = {
-  displayName: 'api',
-  preset: '../../jest.preset.js',
-  coverageDirectory: '../../coverage/apps/api',
-};

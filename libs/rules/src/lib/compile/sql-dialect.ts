@@ -1,0 +1,35 @@
+import type { Expression, ExpressionBuilder } from 'kysely';
+import type { ScalarValue } from '../resolver/rule-resolver';
+import type { TypeInfo } from '../check/value-type';
+
+/** The SQL dialects the compiler targets. */
+export type SqlDialect = 'sqlite' | 'postgres';
+
+/** Any Kysely expression the compiler produces. */
+export type SqlExpression = Expression<unknown>;
+
+/** The untyped expression builder the compiler works with (tables are unknown to this library). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyExpressionBuilder = ExpressionBuilder<any, any>;
+
+/**
+ * What differs between dialects, and only that (the rest is Kysely's job). Each method returns
+ * Kysely expressions; user values only ever enter as `eb.val` parameters.
+ */
+export interface DialectOps {
+  /**
+   * A bound parameter of static type `info`. `besideColumn` says the other operand is a column,
+   * whose type the database can infer the parameter from.
+   */
+  param(eb: AnyExpressionBuilder, value: ScalarValue, info: TypeInfo, besideColumn: boolean): SqlExpression;
+  /** `left / right` as real division, NULL when right is 0. */
+  divide(eb: AnyExpressionBuilder, left: SqlExpression, right: SqlExpression): SqlExpression;
+  /** `left - right * trunc(left / right)`, NULL when right is 0. */
+  modulo(eb: AnyExpressionBuilder, left: SqlExpression, right: SqlExpression): SqlExpression;
+  /** Case-insensitive LIKE with `\` as the escape character. */
+  like(left: SqlExpression, pattern: SqlExpression): Expression<unknown>;
+  /** ASCII-only case mapping (`lower`/`upper`), identical on every dialect. */
+  changeCase(eb: AnyExpressionBuilder, fn: 'lower' | 'upper', operand: SqlExpression): SqlExpression;
+  /** Makes a text operand of `<`, `>`, `<=`, `>=` compare by code point. */
+  codePointOrder(operand: SqlExpression): SqlExpression;
+}

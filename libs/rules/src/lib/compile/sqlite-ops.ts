@@ -1,0 +1,17 @@
+import { sql } from 'kysely';
+import type { DialectOps } from './sql-dialect';
+
+/**
+ * SQLite: booleans bind as 1/0 (SQLite has no boolean type), LIKE is case-insensitive for
+ * ASCII, `lower`/`upper` map ASCII only and text already compares by code point (BINARY collation). The dividend is cast to
+ * REAL so `5 / 2` is 2.5 as on PostgreSQL; `%` truncates with `CAST(… AS INTEGER)`.
+ */
+export const SQLITE_OPS: DialectOps = {
+  param: (eb, value) => eb.val(typeof value === 'boolean' ? (value ? 1 : 0) : value),
+  divide: (eb, left, right) => eb(eb.cast(left, 'real'), '/', eb.fn('nullif', [right, eb.lit(0)])),
+  modulo: (eb, left, right) =>
+    eb(left, '-', eb(right, '*', eb.cast(eb(eb.cast(left, 'real'), '/', eb.fn('nullif', [right, eb.lit(0)])), 'integer'))),
+  like: (left, pattern) => sql`${left} like ${pattern} escape '\\'`,
+  codePointOrder: (operand) => operand,
+  changeCase: (eb, fn, operand) => eb.fn(fn, [operand]),
+};

@@ -1,0 +1,109 @@
+import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '@snackbase/testing';
+import fc from 'fast-check';
+import { compileExpression } from './compile/compile-expression';
+import { prepareExpression } from './check/prepare-expression';
+import { matches } from './evaluate/evaluate';
+import { createRuleResolver } from './resolver/create-rule-resolver';
+import type { FieldDefinition } from './resolver/field-type';
+import { authArbitrary, conditionArbitrary, rowArbitrary } from '../test/expression-arbitraries';
+import { POST_FIELDS } from '../test/fixtures';
+
+// Every feature at least once, against typed columns (timestamp/date/json on PostgreSQL).
+const SMOKE = [
+  "status = 'x' && title != 'y' && title < 'm' && 'm' > title",
+  "starts_at > '2024-01-01T00:00:00Z' && day <= '2024-12-31' && starts_at IS NOT NULL",
+  "@in_time_range('2024-01-01T00:00:00Z', starts_at) || @in_time_range(starts_at, '2030-01-01T00:00:00Z')",
+  "meta IS NULL && owner IN ('u1', @request.auth.id) && email ~ @request.auth.email",
+  "@has_role('admin') && @has_group('staff') && @owns_record() && @owns_record(owner) && @has_permission('read', 'p')",
+  '@request.data.price > price && @request.data.qty IS NULL && @request.data.title = title',
+  "-price < 0 && price - -qty = 1 && price / qty > 1 && price % 2 = 1 && abs(price) = coalesce(qty, 0)",
+  "lower(title) = 'x' || upper(title) = 'X' || length(title) > 3 || title ~ 'a%\\_' || true || !published",
+  "@request.auth.id IS NULL || @request.auth.role in ('a', 'b') || 'a' = 'a' || 1 + 1 = 2",
+];
+
+const FIELDS: FieldDefinition[] = [
+  { name: 'title', type: 'text' },
+  { name: 'status', type: 'text' },
+  { name: 'price', type: 'number' },
+  { name: 'qty', type: 'number' },
+  { name: 'published', type: 'boolean' },
+  { name: 'owner', type: 'reference' },
+];
+
+describe.each(TEST_DIALECTS)('differential: SQL on %s = in-memory evaluator', (dialect) => {
+  let t: TestDatabase;
+
+  beforeAll(async () => {
+    t = await createTestDatabase(dialect);
+    const num = dialect === 'postgres' ? 'double precision' : 'real';
+    const bool = dialect === 'postgres' ? 'boolean' : 'integer';
+    await t.db.schema
+      .createTable('t')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('title', 'text')
+      .addColumn('status', 'text')
+      .addColumn('price', num)
+      .addColumn('qty', num)
+      .addColumn('published', bool)
+      .addColumn('owner', 'varchar(36)')
+      .addColumn('account_id', 'text')
+      .addColumn('created_at', 'text')
+      .addColumn('updated_at', 'text')
+      .addColumn('created_by', 'text')
+      .addColumn('updated_by', 'text')
+      .execute();
+  }, 30_000);
+
+  afterAll(() => t?.destroy());
+
+  it('selects exactly the rows the evaluator keeps (200 random expressions)', async () => {
+    await fc.assert(
+      fc.asyncProperty(conditionArbitrary, fc.array(rowArbitrary, { maxLength: 8 }), authArbitrary, async (text, rows, auth) => {
+        const resolver = createRuleResolver({ fields: FIELDS, auth });
+        const prepared = prepareExpression(text, { resolver, kind: 'rule' });
+        const withIds = rows.map((r, i) => ({ id: `r${i}`, ...r }));
+        await t.db.deleteFrom('t').execute();
+        if (withIds.length > 0) {
+          const stored = withIds.map((r) => (dialect === 'sqlite' ? { ...r, published: r.published === null ? null : Number(r.published) } : r));
+          await t.db.insertInto('t').values(stored).execute();
+        }
+        const where = compileExpression(prepared, { resolver, kind: 'rule', dialect });
+        const selected = await t.db.selectFrom('t').select('id').where(where).orderBy('id').execute();
+        const expected = withIds.filter((record) => matches(prepared.ast, { record, auth })).map((r) => r.id).sort();
+        expect(selected.map((r) => r['id'] as string)).toEqual(expected);
+      }),
+      { numRuns: Number(process.env["RULES_DIFFERENTIAL_RUNS"] ?? 200) },
+    );
+  }, 60_000);
+});
+
+describe.each(TEST_DIALECTS)('every feature runs on %s', (dialect) => {
+  let t: TestDatabase;
+
+  beforeAll(async () => {
+    t = await createTestDatabase(dialect);
+    const pg = dialect === 'postgres';
+    let table = t.db.schema.createTable('g').addColumn('id', 'text');
+    for (const f of POST_FIELDS) {
+      const type = { number: pg ? 'double precision' : 'real', boolean: pg ? 'boolean' : 'integer', datetime: pg ? 'timestamp' : 'text', date: pg ? 'date' : 'text', json: pg ? 'jsonb' : 'text' }[f.type as string] ?? 'text';
+      table = table.addColumn(f.name, type as 'text');
+    }
+    for (const c of ['account_id', 'created_at', 'updated_at', 'created_by', 'updated_by']) table = table.addColumn(c, 'text');
+    await table.execute();
+    await t.db.insertInto('g').values({ id: 'r1', title: 'abc', price: 3, qty: 2, published: pg ? true : 1, starts_at: '2024-05-01T10:00:00Z', day: '2024-05-01', owner: 'u1', created_by: 'u1' }).execute();
+  }, 30_000);
+
+  afterAll(() => t?.destroy());
+
+  it.each(SMOKE)('%s', async (text) => {
+    const resolver = createRuleResolver({
+      fields: POST_FIELDS,
+      auth: { id: 'u1', email: 'a@x.io', role: 'admin', groups: ['staff'] },
+      data: { price: 4, title: 'abc' },
+      permissions: () => true,
+    });
+    const where = compileExpression(text, { resolver, kind: 'rule', dialect });
+    const rows = await t.db.selectFrom('g').select('id').where(where).execute();
+    expect(rows.length).toBeLessThanOrEqual(1);
+  });
+});
