@@ -1,3 +1,12 @@
+export {
+  loginRequestSchema,
+  loginResponseSchema,
+  logoutRequestSchema,
+  meResponseSchema,
+  refreshRequestSchema,
+  tokenPairResponseSchema,
+} from './auth';
+export type { MeResponse } from './auth';
 export { ERROR_CODES } from './error-code';
 export type { ErrorCode } from './error-code';
 export { errorBodySchema } from './error-body';

@@ -1,4 +1,5 @@
 import { createDatabase, type SnackDatabase } from '@snackbase/db';
+import { createAuth, type Auth } from './auth';
 import { bootstrap } from './bootstrap';
 import type { Config, Secrets } from './config';
 import { createHealth, type Health } from './health';
@@ -20,6 +21,7 @@ export interface Core {
   readonly logger: Logger;
   readonly db: SnackDatabase;
   readonly health: Health;
+  readonly auth: Auth;
   /** Migrates and seeds (spec §0.4); call once before serving. */
   start(): Promise<void>;
   /** Closes the database pool. */
@@ -46,6 +48,7 @@ export function createCore(deps: CoreDeps): Core {
     logger: deps.logger,
     db,
     health: createHealth(deps.config, db),
+    auth: createAuth({ db, config: deps.config, secrets: deps.secrets }),
     start: () => bootstrap({ config: deps.config, db, logger: deps.logger }),
     close: () => db.close(),
   };

@@ -1,3 +1,5 @@
+export { ANONYMOUS, isSuperadminAccount } from './auth';
+export type { Auth, IssuedTokens, LoginInput, LoginResult, Principal } from './auth';
 export { createSuperadmin, hasSuperadmin, SYSTEM_ACCOUNT_ID, SYSTEM_ACCOUNT_SLUG } from './accounts';
 export type { SuperadminResult } from './accounts';
 export { ConfigError, loadConfig, MIN_SECRET_BYTES, redactConfig, resolveSecrets, SETTINGS } from './config';

@@ -1,12 +1,14 @@
 import express, { type Express } from 'express';
 import type { Core } from '@snackbase/core';
 import { corsPolicy } from './middleware/cors-policy';
+import { authenticate } from './middleware/authenticate';
 import { apiNotFound, errorHandler } from './middleware/error-handler';
 import { jsonBody } from './middleware/json-body';
 import { requestContext } from './middleware/request-context';
 import { httpsRedirect, securityHeaders } from './middleware/security-headers';
 import { RouteRegistry } from './openapi/route-registry';
 import { registerAdminStatic } from './routes/admin-static';
+import { registerAuthRoutes } from './routes/auth-routes';
 import { registerDocsRoutes } from './routes/docs-routes';
 import { registerHealthRoutes } from './routes/health-routes';
 
@@ -39,6 +41,12 @@ export function createApp(core: Core): Express {
   registerHealthRoutes(registry, routes, core);
   registerDocsRoutes(registry, routes, core);
   app.use(routes);
+
+  // Everything under the API prefix past the health routes knows who is calling.
+  const api = express.Router();
+  api.use(config.apiPrefix, authenticate(core));
+  registerAuthRoutes(registry, api, core);
+  app.use(api);
 
   app.use(`${config.apiPrefix}`, apiNotFound());
   registerAdminStatic(app, core);

@@ -1,0 +1,50 @@
+import { createTokenSigner, hashToken, TokenError } from '@snackbase/auth';
+import type { SnackDatabase } from '@snackbase/db';
+import { accountScope, tenantTable } from '@snackbase/tenancy';
+import type { Config, Secrets } from '../config';
+import { authenticateBearer } from './authenticate';
+import { revokeSession, type IssuedTokens } from './issue-session';
+import { login, type LoginInput, type LoginResult } from './login';
+import type { Principal } from './principal';
+import { refresh } from './refresh';
+import { createSessionCheck } from './session-check';
+
+/** Sign-in, token rotation, sign-out and credential checks. */
+export interface Auth {
+  login(input: LoginInput): Promise<LoginResult>;
+  refresh(refreshToken: string): Promise<IssuedTokens>;
+  /** Ends the caller's session (or the one `refreshToken` belongs to); its tokens stop working at once. */
+  logout(principal: Principal, refreshToken?: string): Promise<void>;
+  /** See {@link authenticateBearer}. */
+  authenticate(bearerToken: string | undefined): Promise<Principal | null>;
+}
+
+export function createAuth(deps: { db: SnackDatabase; config: Config; secrets: Secrets }): Auth {
+  const { db } = deps;
+  const signer = createTokenSigner({ secret: deps.secrets.secretKey, accessMinutes: deps.config.tokens.accessMinutes, refreshDays: deps.config.tokens.refreshDays });
+  const sessions = createSessionCheck(db);
+
+  async function sessionOfRefreshToken(token: string): Promise<{ accountId: string; sessionId: string } | undefined> {
+    try {
+      const c = signer.verifyRefresh(token);
+      const row = await tenantTable(db.kysely, accountScope(c.account_id), 'refresh_tokens').select().select('family_id').where('token_hash', '=', hashToken(token)).executeTakeFirst();
+      return row ? { accountId: c.account_id, sessionId: row.family_id } : undefined;
+    } catch (e) {
+      if (e instanceof TokenError) return undefined;
+      throw e;
+    }
+  }
+
+  return {
+    login: (input) => login(db, signer, input),
+    refresh: (token) => refresh(db, signer, sessions, token),
+    async logout(principal, refreshToken) {
+      const target = refreshToken ? await sessionOfRefreshToken(refreshToken) : undefined;
+      const session = target ?? (principal.kind === 'user' ? { accountId: principal.accountId, sessionId: principal.sessionId } : undefined);
+      if (!session) return;
+      await db.transaction((trx) => revokeSession(trx, session.accountId, session.sessionId));
+      sessions.forgetSession(session.sessionId);
+    },
+    authenticate: (token) => authenticateBearer(signer, sessions, token),
+  };
+}
