@@ -17,7 +17,7 @@ export function registerAdminStatic(router: Router, core: Core): void {
   router.use(
     express.static(dir, {
       index: false,
-      setHeaders: (res, path) => res.setHeader('Cache-Control', /\.[0-9a-z]{8,}\.(js|css)$/i.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+      setHeaders: (res, path) => res.setHeader('Cache-Control', /[.-][0-9A-Z]{8,}\.(js|css)$/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache'),
     }),
   );
   const prefix = core.config.apiPrefix;

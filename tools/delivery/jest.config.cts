@@ -1,0 +1,1 @@
+module.exports = { displayName: 'delivery', preset: '../../jest.preset.js' };
