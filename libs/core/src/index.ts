@@ -4,6 +4,8 @@ export { createSuperadmin, hasSuperadmin, SYSTEM_ACCOUNT_ID, SYSTEM_ACCOUNT_SLUG
 export type { SuperadminResult } from './accounts';
 export { ConfigError, loadConfig, MIN_SECRET_BYTES, redactConfig, resolveSecrets, SETTINGS } from './config';
 export type { Config, ConfigSources, Environment, ResolvedSecrets, Secrets, Setting, SettingName } from './config';
+export { systemContext } from './context';
+export type { RequestContext } from './context';
 export { createCore, openDatabase } from './create-core';
 export type { Core, CoreDeps } from './create-core';
 export {

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
-import { ANONYMOUS, unauthorized, type Core, type Principal } from '@snackbase/core';
+import { ANONYMOUS, forbidden, unauthorized, type Core, type Principal, type RequestContext } from '@snackbase/core';
+import { requestIdOf } from './request-context';
 
 /** The principal of the request (set by {@link authenticate}). */
 export function principalOf(res: Response): Principal {
@@ -42,4 +43,16 @@ export function requireUser(res: Response): Extract<Principal, { kind: 'user' }>
   const p = principalOf(res);
   if (p.kind !== 'user') throw unauthorized(credentialRejected(res) ? 'Invalid or expired token' : 'Authentication required');
   return p;
+}
+
+/** A superadmin, else 401 (no user) or 403 (a user of a tenant account). */
+export function requireSuperadmin(res: Response): Extract<Principal, { kind: 'user' }> {
+  const user = requireUser(res);
+  if (!user.isSuperadmin) throw forbidden('Superadmin access required');
+  return user;
+}
+
+/** The {@link RequestContext} core calls take, built from this request. */
+export function contextOf(req: Request, res: Response): RequestContext {
+  return { principal: principalOf(res), requestId: requestIdOf(res), ip: req.ip, userAgent: req.get('user-agent') };
 }

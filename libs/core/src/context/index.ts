@@ -1,0 +1,2 @@
+export { systemContext } from './request-context';
+export type { RequestContext } from './request-context';
