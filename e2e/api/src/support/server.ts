@@ -22,7 +22,8 @@ export function tempDir(prefix = 'sb-e2e-'): string {
 export function childEnv(base: EnvOverrides, overrides: EnvOverrides = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (k.startsWith('SNACKBASE_') || k === 'PORT' || k === 'NODE_OPTIONS') continue;
+    // Colour switches too: FORCE_COLOR next to NO_COLOR makes Node warn on stderr.
+    if (k.startsWith('SNACKBASE_') || ['PORT', 'NODE_OPTIONS', 'FORCE_COLOR', 'NO_COLOR'].includes(k)) continue;
     env[k] = v;
   }
   for (const [k, v] of Object.entries({ ...base, ...overrides })) {
