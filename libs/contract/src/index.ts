@@ -1,3 +1,11 @@
+export { accountDetailSchema, accountListQuerySchema, createAccountRequestSchema, pageQuerySchema, updateAccountRequestSchema } from './accounts';
+export {
+  forgotPasswordRequestSchema,
+  registerRequestSchema,
+  resetPasswordRequestSchema,
+  verifyEmailRequestSchema,
+} from './identity';
+export { createUserRequestSchema, setPasswordRequestSchema, updateUserRequestSchema, userListQuerySchema } from './users';
 export {
   loginRequestSchema,
   loginResponseSchema,
@@ -7,6 +15,20 @@ export {
   tokenPairResponseSchema,
 } from './auth';
 export type { MeResponse } from './auth';
+export {
+  addGroupUserRequestSchema,
+  createGroupRequestSchema,
+  groupDetailResponseSchema,
+  groupListResponseSchema,
+  groupMessageResponseSchema,
+  groupResponseSchema,
+  listGroupsQuerySchema,
+  roleListResponseSchema,
+  roleRequestSchema,
+  roleResponseSchema,
+  updateGroupRequestSchema,
+} from './groups';
+export type { GroupDetailResponse, GroupResponse, GroupUserResponse, RoleListResponse, RoleResponse } from './groups';
 export { ERROR_CODES } from './error-code';
 export type { ErrorCode } from './error-code';
 export { errorBodySchema } from './error-body';

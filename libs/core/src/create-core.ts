@@ -1,9 +1,18 @@
 import { createDatabase, type SnackDatabase } from '@snackbase/db';
+import { createAccountsAdmin, type AccountsAdmin } from './accounts';
 import { createAuth, type Auth } from './auth';
+import { systemContext } from './context';
+import { createAppHooks, loadHookModules, withAuthHooks, type AppHooks } from './events';
 import { bootstrap } from './bootstrap';
 import type { Config, Secrets } from './config';
+import { createGroups, type Groups } from './groups';
 import { createHealth, type Health } from './health';
+import { createIdentity, type Identity } from './identity';
 import type { Logger } from './logging';
+import { createMail, type Mail } from './mail';
+import { createRateLimiter, type RateLimiter } from './rate-limit';
+import { createRoles, type Roles } from './roles';
+import { createUsersAdmin, type UsersAdmin } from './users';
 
 /** What the core needs from the composition root. */
 export interface CoreDeps {
@@ -12,6 +21,8 @@ export interface CoreDeps {
   readonly logger: Logger;
   /** Defaults to a database opened from `config.database`. */
   readonly db?: SnackDatabase;
+  /** Defaults to a fresh registry whose after-hook failures are logged. */
+  readonly hooks?: AppHooks;
 }
 
 /** The product, as transports (HTTP, CLI) see it. Everything hangs off this; no singletons. */
@@ -22,9 +33,23 @@ export interface Core {
   readonly db: SnackDatabase;
   readonly health: Health;
   readonly auth: Auth;
+  /** The typed hook registry of the event catalogue (spec §6.2). */
+  readonly hooks: AppHooks;
+  /** Registration, email verification, password reset. */
+  readonly identity: Identity;
+  /** Templates, sending through the configured provider, send log. */
+  readonly mail: Mail;
+  readonly groups: Groups;
+  /** Brute-force and API rate-limit counters (in Redis when SNACKBASE_REDIS_URL is set). */
+  readonly rateLimit: RateLimiter;
+  readonly roles: Roles;
+  /** Superadmin accounts API. */
+  readonly accounts: AccountsAdmin;
+  /** Superadmin users API. */
+  readonly users: UsersAdmin;
   /** Migrates and seeds (spec §0.4); call once before serving. */
   start(): Promise<void>;
-  /** Closes the database pool. */
+  /** Closes the Redis client and the database pool. */
   close(): Promise<void>;
 }
 
@@ -42,14 +67,35 @@ export function openDatabase(config: Config, logger: Logger): SnackDatabase {
 /** Builds the core from its dependencies. */
 export function createCore(deps: CoreDeps): Core {
   const db = deps.db ?? openDatabase(deps.config, deps.logger);
+  const hooks =
+    deps.hooks ?? createAppHooks((e) => deps.logger.error('hook failed', { hook: e.hookId, event: e.event, phase: e.phase, error: e.message }));
+  const auth = withAuthHooks(createAuth({ db, config: deps.config, secrets: deps.secrets }), hooks);
+  const rateLimit = createRateLimiter({ config: deps.config, logger: deps.logger });
+  const mail = createMail({ db, config: deps.config, logger: deps.logger });
   return {
     config: deps.config,
     secrets: deps.secrets,
     logger: deps.logger,
     db,
     health: createHealth(deps.config, db),
-    auth: createAuth({ db, config: deps.config, secrets: deps.secrets }),
-    start: () => bootstrap({ config: deps.config, db, logger: deps.logger }),
-    close: () => db.close(),
+    auth,
+    hooks,
+    identity: createIdentity({ db, mail, logger: deps.logger, auth }),
+    mail,
+    groups: createGroups(db),
+    rateLimit,
+    roles: createRoles(db),
+    accounts: createAccountsAdmin(db),
+    users: createUsersAdmin(db, (userId) => auth.forgetUser(userId)),
+    async start() {
+      await bootstrap({ config: deps.config, db, logger: deps.logger });
+      await loadHookModules({ dir: deps.config.hooksDir, hooks, logger: deps.logger });
+      await hooks.runBefore('app.bootstrap', { ctx: systemContext('bootstrap') });
+    },
+    async close() {
+      await hooks.runAfter('app.terminate', { ctx: systemContext('terminate') });
+      await rateLimit.close();
+      await db.close();
+    },
   };
 }

@@ -1,7 +1,36 @@
 export { ANONYMOUS, isSuperadminAccount } from './auth';
 export type { Auth, IssuedTokens, LoginInput, LoginResult, Principal } from './auth';
 export { createSuperadmin, hasSuperadmin, SYSTEM_ACCOUNT_ID, SYSTEM_ACCOUNT_SLUG } from './accounts';
-export type { SuperadminResult } from './accounts';
+export type { AccountDetail, AccountListQuery, AccountsAdmin, Page, SuperadminResult } from './accounts';
+export { createAccountsAdmin } from './accounts';
+export {
+  AUDIT_EXPORT_CONTENT_TYPES,
+  AUDIT_MAX_LIMIT,
+  auditChecksum,
+  auditExportFilename,
+  canonicalize,
+  createAudit,
+  diffChange,
+  encodeAuditValue,
+  REDACTED,
+} from './audit';
+export type {
+  Audit,
+  AuditChange,
+  AuditExportFormat,
+  AuditFilters,
+  AuditHead,
+  AuditListPage,
+  AuditListQuery,
+  AuditLogEntry,
+  ExportedHead,
+  VerifyOptions,
+  VerifyResult,
+} from './audit';
+export { createIdentity } from './identity';
+export type { Identity, IdentityMailer, RegisterInput, RegisterResult } from './identity';
+export { createUsersAdmin } from './users';
+export type { CreateUserInput, UpdateUserInput, UserListQuery, UserResponse, UsersAdmin } from './users';
 export { ConfigError, loadConfig, MIN_SECRET_BYTES, redactConfig, resolveSecrets, SETTINGS } from './config';
 export type { Config, ConfigSources, Environment, ResolvedSecrets, Secrets, Setting, SettingName } from './config';
 export { systemContext } from './context';
@@ -24,6 +53,100 @@ export {
   validationFailed,
 } from './errors';
 export type { ErrorExtras } from './errors';
+export {
+  APP_EVENT_NAMES,
+  appErrorFromHook,
+  appEventFromReference,
+  createAppHooks,
+  HOOK_EVENTS,
+  HOOKS_DIR_ENV,
+  HookModuleError,
+  isAppEventName,
+  loadHookModules,
+  RECORD_HOOK_HELPERS,
+  REFERENCE_EVENT_NAMES,
+  withAuthHooks,
+} from './events';
+export type {
+  AppEventName,
+  AppEvents,
+  AppHooks,
+  AppServePayload,
+  AppTerminatePayload,
+  AuthAccount,
+  AuthBeforeLoginPayload,
+  AuthBeforeRegisterPayload,
+  AuthLogoutPayload,
+  AuthPasswordResetPayload,
+  AuthSessionPayload,
+  AuthUser,
+  CollectionPayload,
+  CollectionSelector,
+  CollectionUpdatePayload,
+  EventContext,
+  HookCategory,
+  HookEventInfo,
+  HookModule,
+  HookModuleContext,
+  LoadHookModulesOptions,
+  MailerAfterSendPayload,
+  MailerBeforeSendPayload,
+  MailerMessage,
+  ModelAfterUpdatePayload,
+  ModelBeforeCreatePayload,
+  ModelBeforeUpdatePayload,
+  ModelPayload,
+  RealtimeConnectionPayload,
+  RealtimeMessagePayload,
+  RealtimeSubscriptionPayload,
+  RealtimeTransport,
+  RecordAfterQueryPayload,
+  RecordAfterUpdatePayload,
+  RecordBeforeCreatePayload,
+  RecordBeforeQueryPayload,
+  RecordBeforeUpdatePayload,
+  RecordHookHelpers,
+  RecordHookOptions,
+  RecordPayload,
+  RecordQuery,
+  RequestAfterPayload,
+  RequestBeforePayload,
+  RowData,
+} from './events';
+export { createGroups, GROUPS_DEFAULT_LIMIT, GROUPS_MAX_LIMIT } from './groups';
+export type { CreateGroupInput, Groups, UpdateGroupInput } from './groups';
 export type { Health } from './health';
+export { createRoles, SEEDED_ROLES } from './roles';
+export type { RoleInput, Roles } from './roles';
 export { createLogger, currentRequestId, requestIdFrom, withRequestId } from './logging';
+export {
+  createMail,
+  createMailTransport,
+  createResendTransport,
+  createSesTransport,
+  createSmtpTransport,
+  MailSendError,
+  seedEmailTemplates,
+  seedSystemSettings,
+  TEMPLATE_TYPES,
+} from './mail';
+export type {
+  EmailLog,
+  EmailLogQuery,
+  EmailTemplate,
+  Mail,
+  MailLink,
+  MailMessage,
+  MailResult,
+  MailTransport,
+  PreviewInput,
+  RenderedMail,
+  SendMailInput,
+  SystemSettings,
+  TemplatePatch,
+  TemplateType,
+  TemplateVariables,
+} from './mail';
+export { createRateLimiter, createRedisClient } from './rate-limit';
+export type { RateLimitDecision, RateLimiter, RateLimiterDeps, RateLimitPolicy } from './rate-limit';
 export type { Logger, LoggerOptions } from './logging';

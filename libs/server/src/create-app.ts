@@ -3,14 +3,20 @@ import type { Core } from '@snackbase/core';
 import { corsPolicy } from './middleware/cors-policy';
 import { authenticate } from './middleware/authenticate';
 import { apiNotFound, errorHandler } from './middleware/error-handler';
+import { accountEmailIdentity, apiRateLimit, authRateLimit } from './middleware/rate-limit';
 import { jsonBody } from './middleware/json-body';
 import { requestContext } from './middleware/request-context';
 import { httpsRedirect, securityHeaders } from './middleware/security-headers';
 import { RouteRegistry } from './openapi/route-registry';
+import { registerAccountsRoutes } from './routes/accounts-routes';
 import { registerAdminStatic } from './routes/admin-static';
 import { registerAuthRoutes } from './routes/auth-routes';
 import { registerDocsRoutes } from './routes/docs-routes';
+import { registerGroupsRoutes } from './routes/groups-routes';
 import { registerHealthRoutes } from './routes/health-routes';
+import { registerIdentityRoutes } from './routes/identity-routes';
+import { registerRolesRoutes } from './routes/roles-routes';
+import { registerUsersRoutes } from './routes/users-routes';
 
 /** Express's `trust proxy` from `SNACKBASE_TRUST_PROXY` (false, true, a hop count or addresses). */
 function trustProxy(value: string): boolean | number | string {
@@ -44,8 +50,21 @@ export function createApp(core: Core): Express {
 
   // Everything under the API prefix past the health routes knows who is calling.
   const api = express.Router();
-  api.use(config.apiPrefix, authenticate(core));
+  api.use(config.apiPrefix, authenticate(core), apiRateLimit(core));
+  // Brute-force protection runs before the handlers of the routes it guards (per IP, and per
+  // account+email where the body names one).
+  const auth = `${config.apiPrefix}/auth`;
+  api.post(`${auth}/login`, authRateLimit(core, { identity: accountEmailIdentity, scope: 'login' }));
+  api.post(`${auth}/register`, authRateLimit(core, { identity: accountEmailIdentity, resetOnSuccess: false, scope: 'register' }));
+  api.post(`${auth}/forgot-password`, authRateLimit(core, { identity: accountEmailIdentity, resetOnSuccess: false, scope: 'forgot-password' }));
+  api.post(`${auth}/verify-email`, authRateLimit(core));
+  api.post(`${auth}/reset-password`, authRateLimit(core));
   registerAuthRoutes(registry, api, core);
+  registerIdentityRoutes(registry, api, core);
+  registerAccountsRoutes(registry, api, core);
+  registerUsersRoutes(registry, api, core);
+  registerGroupsRoutes(registry, api, core);
+  registerRolesRoutes(registry, api, core);
   app.use(api);
 
   app.use(`${config.apiPrefix}`, apiNotFound());

@@ -4,7 +4,7 @@ import { accountScope, tenantTable } from '@snackbase/tenancy';
 import type { Config, Secrets } from '../config';
 import { authenticateBearer } from './authenticate';
 import { revokeSession, type IssuedTokens } from './issue-session';
-import { login, type LoginInput, type LoginResult } from './login';
+import { findAccount, login, type LoginInput, type LoginResult } from './login';
 import type { Principal } from './principal';
 import { refresh } from './refresh';
 import { createSessionCheck } from './session-check';
@@ -17,6 +17,10 @@ export interface Auth {
   logout(principal: Principal, refreshToken?: string): Promise<void>;
   /** See {@link authenticateBearer}. */
   authenticate(bearerToken: string | undefined): Promise<Principal | null>;
+  /** The id of the account a code or slug names, if any. */
+  resolveAccount(identifier: string): Promise<string | undefined>;
+  /** Drops cached "session alive" answers of a user whose sessions were just revoked. */
+  forgetUser(userId: string): void;
 }
 
 export function createAuth(deps: { db: SnackDatabase; config: Config; secrets: Secrets }): Auth {
@@ -46,5 +50,7 @@ export function createAuth(deps: { db: SnackDatabase; config: Config; secrets: S
       sessions.forgetSession(session.sessionId);
     },
     authenticate: (token) => authenticateBearer(signer, sessions, token),
+    forgetUser: (userId) => sessions.forgetUser(userId),
+    resolveAccount: async (identifier) => (await findAccount(db, identifier.trim()))?.id,
   };
 }

@@ -39,3 +39,12 @@ export async function revokeSession(trx: Kysely<GlobalDatabase>, accountId: stri
     .where('is_revoked', '=', false)
     .execute();
 }
+
+/** Revokes every live session of a user (password change, deactivation). */
+export async function revokeUserSessions(trx: Kysely<GlobalDatabase>, accountId: string, userId: string): Promise<void> {
+  await tenantTable(trx, accountScope(accountId), 'refresh_tokens')
+    .update({ is_revoked: true, revoked_at: new Date().toISOString() })
+    .where('user_id', '=', userId)
+    .where('is_revoked', '=', false)
+    .execute();
+}

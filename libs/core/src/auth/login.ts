@@ -21,7 +21,8 @@ export interface LoginResult extends IssuedTokens {
 /** One body for unknown account, unknown user, wrong password and inactive user: no oracle. */
 const invalidCredentials = () => unauthorized('Invalid credentials', 'invalid_credentials');
 
-async function findAccount(db: SnackDatabase, identifier: string) {
+/** The account an identifier names: an account code (`XX####`, any case) or else a slug. */
+export async function findAccount(db: SnackDatabase, identifier: string) {
   const q = db.kysely.selectFrom('accounts').select(['id', 'slug', 'name', 'created_at']);
   const upper = identifier.toUpperCase();
   if (isAccountCode(upper)) {

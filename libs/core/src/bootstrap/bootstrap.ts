@@ -2,6 +2,7 @@ import { migrateToLatest, type SnackDatabase } from '@snackbase/db';
 import { createSuperadmin, hasSuperadmin } from '../accounts';
 import type { Config } from '../config';
 import type { Logger } from '../logging';
+import { seedEmailTemplates, seedSystemSettings } from '../mail';
 
 /**
  * The start-up sequence (spec §0.4): apply pending migrations, create the superadmin named by
@@ -21,6 +22,10 @@ export async function bootstrap(deps: { config: Config; db: SnackDatabase; logge
       logger.error('superadmin from environment could not be created', { error: (e as Error).message, details: (e as { details?: unknown }).details });
     }
   }
+  // Spec §0.4 steps 6–7: system settings (app_url for links in mails) and the built-in templates.
+  if (await seedSystemSettings(db, config)) logger.info('system settings seeded', { app_url: config.externalUrl });
+  const seededTemplates = await seedEmailTemplates(db);
+  if (seededTemplates.length) logger.info('email templates seeded', { types: seededTemplates });
   if (!(await hasSuperadmin(db))) {
     logger.warn(
       'no superadmin exists yet: create one with `npx snackbase create-superadmin` (or `npm run snackbase -- create-superadmin`), or set SNACKBASE_SUPERADMIN_EMAIL and SNACKBASE_SUPERADMIN_PASSWORD and restart',

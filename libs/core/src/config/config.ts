@@ -9,6 +9,23 @@ export interface Secrets {
   readonly encryptionKey: string;
 }
 
+/** Which mail provider sends, and its settings; `none` sends nothing (mails are logged as skipped). */
+export interface MailConfig {
+  readonly provider: 'smtp' | 'ses' | 'resend' | 'none';
+  /** Sender of every mail, e.g. `SnackBase <noreply@example.com>`. */
+  readonly from: string;
+  readonly smtp: {
+    readonly host?: string;
+    readonly port: number;
+    readonly user?: string;
+    readonly password?: string;
+    /** `tls`: TLS from the first byte; `starttls`: upgrade required; `none`: plain text. */
+    readonly secure: 'tls' | 'starttls' | 'none';
+  };
+  readonly ses: { readonly region: string; readonly accessKeyId?: string; readonly secretAccessKey?: string; readonly endpoint?: string };
+  readonly resend: { readonly apiKey?: string; readonly endpoint: string };
+}
+
 /** The validated configuration of one server process; built once at start, then frozen. */
 export interface Config {
   readonly appName: string;
@@ -52,4 +69,24 @@ export interface Config {
   readonly maxBodySize: number;
   readonly auditLoggingEnabled: boolean;
   readonly shutdownTimeoutSeconds: number;
+  /** Folder of user hook modules loaded at start (`SNACKBASE_HOOKS_DIR`), if any. */
+  readonly hooksDir?: string;
+  /** Outgoing mail (`SNACKBASE_MAIL_*`, `_SMTP_*`, `_SES_*`, `_RESEND_*`). */
+  readonly mail: MailConfig;
+  /** `SNACKBASE_REDIS_URL`; unset = single-instance, in-memory counters. */
+  readonly redisUrl?: string;
+  readonly rateLimit: {
+    /** The general API limit of spec §10.7 (brute-force protection is on regardless). */
+    readonly enabled: boolean;
+    readonly perMinute: number;
+    readonly authenticatedPerMinute: number;
+    readonly burst: number;
+    /** Exact request path → requests per minute. */
+    readonly endpoints: Readonly<Record<string, number>>;
+    /** Auth attempts per client IP per window; 0 = off. */
+    readonly authPerIp: number;
+    /** Failed auth attempts per account + email per window; 0 = off. */
+    readonly authPerIdentity: number;
+    readonly authWindowSeconds: number;
+  };
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { DatabaseUrlError, parseDatabaseUrl } from '@snackbase/db';
-import type { Config, Environment } from './config';
+import type { Config, Environment, MailConfig } from './config';
 import { ConfigError, parseSetting, type Setting } from './setting';
 import { SETTINGS, type SettingName } from './settings';
 
@@ -50,6 +50,35 @@ function port(v: Values, env: Readonly<Record<string, string | undefined>>): num
     return parseSetting({ env: 'PORT', kind: { type: 'int', min: 0, max: 65535 }, description: '' }, env['PORT']) as number;
   }
   return 8000;
+}
+
+/** `SNACKBASE_RATE_LIMIT_ENDPOINTS`: a JSON object of request path → positive requests per minute. */
+function endpointLimits(raw: string): Record<string, number> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    parsed = undefined;
+  }
+  const ok = parsed && typeof parsed === 'object' && !Array.isArray(parsed) && Object.values(parsed).every((v) => Number.isInteger(v) && v > 0);
+  if (!ok) throw new ConfigError(`Invalid SNACKBASE_RATE_LIMIT_ENDPOINTS: expected a JSON object of path → requests per minute, got ${JSON.stringify(raw.slice(0, 80))}`);
+  return { ...(parsed as Record<string, number>) };
+}
+
+/** The mail section; the chosen provider's required settings must be present. */
+function mailConfig(v: Values): MailConfig {
+  const s = (name: SettingName) => v[name] as string | undefined;
+  const provider = v.SNACKBASE_MAIL_PROVIDER as MailConfig['provider'];
+  const required = { smtp: ['SNACKBASE_SMTP_HOST'], ses: ['SNACKBASE_SES_ACCESS_KEY_ID', 'SNACKBASE_SES_SECRET_ACCESS_KEY'], resend: ['SNACKBASE_RESEND_API_KEY'], none: [] } as const;
+  const missing = (required[provider] as readonly SettingName[]).filter((name) => !s(name));
+  if (missing.length) throw new ConfigError(`${missing.join(' and ')} must be set when SNACKBASE_MAIL_PROVIDER=${provider}`);
+  return {
+    provider,
+    from: s('SNACKBASE_MAIL_FROM') as string,
+    smtp: { host: s('SNACKBASE_SMTP_HOST'), port: v.SNACKBASE_SMTP_PORT as number, user: s('SNACKBASE_SMTP_USER'), password: s('SNACKBASE_SMTP_PASSWORD'), secure: v.SNACKBASE_SMTP_SECURE as MailConfig['smtp']['secure'] },
+    ses: { region: s('SNACKBASE_SES_REGION') as string, accessKeyId: s('SNACKBASE_SES_ACCESS_KEY_ID'), secretAccessKey: s('SNACKBASE_SES_SECRET_ACCESS_KEY'), endpoint: s('SNACKBASE_SES_ENDPOINT') },
+    resend: { apiKey: s('SNACKBASE_RESEND_API_KEY'), endpoint: s('SNACKBASE_RESEND_ENDPOINT') as string },
+  };
 }
 
 /**
@@ -120,6 +149,19 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     maxBodySize: n('SNACKBASE_MAX_BODY_SIZE'),
     auditLoggingEnabled: b('SNACKBASE_AUDIT_LOGGING_ENABLED'),
     shutdownTimeoutSeconds: n('SNACKBASE_SHUTDOWN_TIMEOUT'),
+    hooksDir: s('SNACKBASE_HOOKS_DIR') ? resolve(s('SNACKBASE_HOOKS_DIR')) : undefined,
+    mail: mailConfig(v),
+    redisUrl: s('SNACKBASE_REDIS_URL'),
+    rateLimit: {
+      enabled: b('SNACKBASE_RATE_LIMIT_ENABLED'),
+      perMinute: n('SNACKBASE_RATE_LIMIT_PER_MINUTE'),
+      authenticatedPerMinute: n('SNACKBASE_RATE_LIMIT_AUTHENTICATED_PER_MINUTE'),
+      burst: n('SNACKBASE_RATE_LIMIT_BURST'),
+      endpoints: endpointLimits(s('SNACKBASE_RATE_LIMIT_ENDPOINTS')),
+      authPerIp: n('SNACKBASE_AUTH_RATE_LIMIT_PER_IP'),
+      authPerIdentity: n('SNACKBASE_AUTH_RATE_LIMIT_PER_IDENTITY'),
+      authWindowSeconds: n('SNACKBASE_AUTH_RATE_LIMIT_WINDOW_SECONDS'),
+    },
   };
   return deepFreeze(config);
 }

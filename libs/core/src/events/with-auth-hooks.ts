@@ -1,0 +1,48 @@
+import { ANONYMOUS, type Auth, type Principal } from '../auth';
+import type { RequestContext } from '../context';
+import { currentRequestId } from '../logging';
+import { appErrorFromHook } from './app-error-from-hook';
+import type { AppHooks } from './create-app-hooks';
+
+/**
+ * `Auth` methods take no `RequestContext` yet, so the payload's context is rebuilt from what is
+ * known: the principal and the correlation id. Once they take `ctx` first, pass that instead.
+ */
+const contextFor = (principal: Principal): RequestContext => ({ principal, requestId: currentRequestId() ?? '' });
+
+async function before<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    throw appErrorFromHook(e); // an abort becomes its 4xx; a broken hook stays a 500
+  }
+}
+
+/**
+ * `auth` with the login and logout events fired around it (spec §6.2): `auth.beforeLogin` may
+ * rewrite `account`/`email` or abort (a 4xx `AppError`), `auth.afterLogin` runs after the
+ * session is committed; likewise `auth.beforeLogout` / `auth.afterLogout`. Decorating keeps the
+ * auth module free of any import of this one (no module cycle).
+ *
+ * @example
+ * const auth = withAuthHooks(createAuth({ db, config, secrets }), hooks);
+ */
+export function withAuthHooks(auth: Auth, hooks: AppHooks): Auth {
+  return {
+    ...auth,
+    async login(input) {
+      const ctx = contextFor(ANONYMOUS);
+      const draft = await before(() => hooks.runBefore('auth.beforeLogin', { ctx, account: input.account, email: input.email }));
+      const result = await auth.login({ ...input, account: draft.account, email: draft.email });
+      const { user, account } = result;
+      await hooks.runAfter('auth.afterLogin', { ctx, user: { id: user.id, email: user.email, role: user.role }, account: { id: account.id, slug: account.slug, name: account.name } });
+      return result;
+    },
+    async logout(principal, refreshToken) {
+      const ctx = contextFor(principal);
+      await before(() => hooks.runBefore('auth.beforeLogout', { ctx, principal }));
+      await auth.logout(principal, refreshToken);
+      await hooks.runAfter('auth.afterLogout', { ctx, principal });
+    },
+  };
+}

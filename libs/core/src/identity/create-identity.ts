@@ -1,0 +1,39 @@
+import type { SnackDatabase } from '@snackbase/db';
+import type { Auth } from '../auth';
+import { validationFailed } from '../errors';
+import type { Logger } from '../logging';
+import type { IdentityMailer } from './identity-mailer';
+import { peekOneTimeToken } from './one-time-tokens';
+import { forgotPassword, resetPassword, sendResetLink } from './password-reset';
+import { register, type RegisterInput, type RegisterResult } from './register';
+import { resendVerification, verifyEmail } from './verify-email';
+
+/** Self-service identity flows: registration, email verification, password reset. */
+export interface Identity {
+  register(input: RegisterInput): Promise<RegisterResult>;
+  verifyEmail(token: string): Promise<{ message: string; user: { id: string; email: string; email_verified: true } }>;
+  resendVerification(accountId: string, userId: string): Promise<{ message: string }>;
+  /** `account` is a code or slug as on login; an unknown one still gets the same answer. */
+  forgotPassword(input: { email: string; account?: string; ip?: string }): Promise<{ message: string }>;
+  resetPassword(token: string, newPassword: string): Promise<{ message: string }>;
+  verifyResetToken(token: string): Promise<{ valid: boolean; expires_at: string | null }>;
+  /** Superadmin: end the user's sessions and mail them a reset link. */
+  sendResetLink(userId: string): Promise<{ message: string }>;
+}
+
+export function createIdentity(deps: { db: SnackDatabase; mail: IdentityMailer; logger: Logger; auth: Auth }): Identity {
+  const { db } = deps;
+  return {
+    register: (input) => register(deps, input),
+    verifyEmail: (token) => verifyEmail(db, token),
+    resendVerification: (accountId, userId) => resendVerification(deps, accountId, userId),
+    async forgotPassword(input) {
+      if (!input.account?.trim()) throw validationFailed([{ field: 'account', message: 'Account is required in multi-tenant mode', code: 'required' }]);
+      const accountId = await deps.auth.resolveAccount(input.account);
+      return forgotPassword(deps, { email: input.email, accountId, ip: input.ip });
+    },
+    resetPassword: (token, newPassword) => resetPassword(db, (userId) => deps.auth.forgetUser(userId), { token, newPassword }),
+    verifyResetToken: (token) => peekOneTimeToken(db.kysely, 'password_reset_tokens', token),
+    sendResetLink: (userId) => sendResetLink(deps, (id) => deps.auth.forgetUser(id), userId),
+  };
+}

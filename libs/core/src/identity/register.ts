@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { hashPassword, passwordProblems } from '@snackbase/auth';
+import { nowIso, type SnackDatabase } from '@snackbase/db';
+import { accountScope, deriveSlug, slugProblem, tenantTable } from '@snackbase/tenancy';
+import type { Logger } from '../logging';
+import { insertAccount, slugTaken } from '../accounts';
+import { conflict, validationFailed } from '../errors';
+import type { IdentityMailer } from './identity-mailer';
+import { sendVerificationMail } from './verify-email';
+
+/** `POST /auth/register` body (spec §2.2). */
+export interface RegisterInput {
+  readonly email: string;
+  readonly password: string;
+  readonly account_name?: string;
+  readonly account_slug?: string;
+}
+
+/** `POST /auth/register` answer: no tokens until the email is verified. */
+export interface RegisterResult {
+  readonly message: string;
+  readonly account: { id: string; slug: string; name: string; created_at: string };
+  readonly user: { id: string; email: string; role: string; is_active: boolean; created_at: string };
+}
+
+const ADMIN_ROLE_ID = 1;
+const SLUG_CODES: Record<string, string> = { between: 'slug_too_short', letter: 'slug_invalid_start', lowercase: 'slug_invalid_chars' };
+
+function slugDetail(slug: string) {
+  const problem = slugProblem(slug, 'registration');
+  if (!problem) return [];
+  const code = slug.length > 32 ? 'slug_too_long' : (Object.entries(SLUG_CODES).find(([k]) => problem.includes(k))?.[1] ?? 'slug_invalid_chars');
+  return [{ field: 'account_slug', message: problem, code }];
+}
+
+/**
+ * Multi-tenant registration (spec §2.2): a new account, its first user (role admin, unverified)
+ * and the account's `pii_access` group with that user in it, all in one transaction; then the
+ * verification mail, whose failure is logged and does not undo the registration.
+ */
+export async function register(deps: { db: SnackDatabase; mail: IdentityMailer; logger: Logger }, input: RegisterInput): Promise<RegisterResult> {
+  const { db } = deps;
+  const email = input.email.trim().toLowerCase();
+  const name = input.account_name?.trim() ?? '';
+  const slug = input.account_slug !== undefined ? input.account_slug.trim().toLowerCase() : deriveSlug(name);
+  const problems = [
+    ...passwordProblems(input.password),
+    ...(name ? [] : [{ field: 'account_name', message: 'Account name is required', code: 'required' }]),
+    ...(name && input.account_slug !== undefined ? slugDetail(slug) : []),
+  ];
+  if (problems.length) throw validationFailed(problems);
+  const passwordHash = await hashPassword(input.password);
+  const { account, user } = await db.transaction(async (trx) => {
+    if (await slugTaken(trx, slug)) throw conflict('An account with this slug already exists', 'conflict', { field: 'account_slug' });
+    const account = await insertAccount(trx, db.dialect, { name, slug });
+    const scope = accountScope(account.id);
+    const now = nowIso();
+    const user = { id: randomUUID(), email, created_at: now };
+    await tenantTable(trx, scope, 'users')
+      .insert({ ...user, password_hash: passwordHash, role_id: ADMIN_ROLE_ID, is_active: true, email_verified: false, updated_at: now })
+      .execute();
+    const groupId = randomUUID();
+    await tenantTable(trx, scope, 'groups')
+      .insert({ id: groupId, name: 'pii_access', description: 'Users in this group can view unmasked PII data', created_at: now, updated_at: now })
+      .execute();
+    // users_groups has no account_id: both ends were just created inside this scope.
+    await trx.insertInto('users_groups').values({ user_id: user.id, group_id: groupId }).execute();
+    return { account, user };
+  });
+  try {
+    await sendVerificationMail(deps, { userId: user.id, email, accountId: account.id });
+  } catch (e) {
+    deps.logger.warn('verification mail after registration failed', { error: (e as Error).message, account_id: account.id });
+  }
+  return {
+    message: 'Registration successful. Please check your email to verify your account.',
+    account: { id: account.id, slug: account.slug, name: account.name, created_at: account.created_at },
+    user: { id: user.id, email, role: 'admin', is_active: true, created_at: user.created_at },
+  };
+}

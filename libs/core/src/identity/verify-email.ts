@@ -1,0 +1,47 @@
+import { fromDbBool, nowIso, type SnackDatabase } from '@snackbase/db';
+import { accountScope, allAccounts, tenantTable } from '@snackbase/tenancy';
+import { badRequest } from '../errors';
+import type { IdentityMailer } from './identity-mailer';
+import { consumeOneTimeToken, discardOneTimeToken, issueOneTimeToken } from './one-time-tokens';
+
+/**
+ * Issues a verification token and mails `{app_url}/verify-email?token=…` (spec §2.8). The token
+ * is committed first and the mail sent after (never inside the transaction: SQLite has one
+ * connection, and an SMTP conversation must not hold the write lock); when the mail fails the
+ * token is deleted again, so no usable token is left behind.
+ */
+export async function sendVerificationMail(deps: { db: SnackDatabase; mail: IdentityMailer }, user: { userId: string; email: string; accountId: string }): Promise<void> {
+  const { token } = await deps.db.transaction((trx) => issueOneTimeToken(trx, 'email_verification_tokens', user.userId, user.email));
+  try {
+    const url = await deps.mail.buildLink('/verify-email', { token });
+    await deps.mail.send({ to: user.email, template: 'email_verification', variables: { verification_url: url, token, email: user.email }, accountId: user.accountId });
+  } catch (e) {
+    await discardOneTimeToken(deps.db.kysely, 'email_verification_tokens', token);
+    throw e;
+  }
+}
+
+/** `POST /auth/verify-email`: marks the user verified; an unknown, used or expired token is a 400. */
+export async function verifyEmail(db: SnackDatabase, token: string): Promise<{ message: string; user: { id: string; email: string; email_verified: true } }> {
+  const user = await db.transaction(async (trx) => {
+    const used = await consumeOneTimeToken(trx, 'email_verification_tokens', token);
+    if (!used) return undefined;
+    // The token row names the user, not the account: find the account once, then act in its scope.
+    const owner = await tenantTable(trx, allAccounts('verification token names its user'), 'users').select().select(['id', 'email', 'account_id']).where('id', '=', used.userId).executeTakeFirst();
+    if (!owner) return undefined;
+    const now = nowIso();
+    await tenantTable(trx, accountScope(owner.account_id), 'users').update({ email_verified: true, email_verified_at: now, updated_at: now }).where('id', '=', owner.id).execute();
+    return owner;
+  });
+  if (!user) throw badRequest('Invalid or expired verification token', 'bad_request');
+  return { message: 'Email verified successfully', user: { id: user.id, email: user.email, email_verified: true } };
+}
+
+/** Resends the verification mail to a signed-in user that is not verified yet. */
+export async function resendVerification(deps: { db: SnackDatabase; mail: IdentityMailer }, accountId: string, userId: string): Promise<{ message: string }> {
+  const user = await tenantTable(deps.db.kysely, accountScope(accountId), 'users').select().select(['id', 'email', 'email_verified']).where('id', '=', userId).executeTakeFirst();
+  if (!user) throw badRequest('User not found');
+  if (fromDbBool(user.email_verified)) throw badRequest('Email is already verified');
+  await sendVerificationMail(deps, { userId: user.id, email: user.email, accountId });
+  return { message: `Verification email sent to ${user.email}` };
+}

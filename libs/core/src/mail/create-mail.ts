@@ -1,0 +1,202 @@
+import type { SnackDatabase } from '@snackbase/db';
+import type { Config } from '../config';
+import { validationFailed } from '../errors';
+import type { Logger } from '../logging';
+import { joinLink } from './build-link';
+import { createMailTransport } from './create-transport';
+import { getEmailLog, listEmailLogs, writeEmailLog, type EmailLog, type EmailLogQuery, type EmailLogStatus } from './email-logs';
+import { checkTemplateText, findTemplate, getTemplate, listTemplates, updateTemplate, type EmailTemplate, type TemplateFilter, type TemplatePatch } from './email-templates';
+import { MailSendError } from './mail-send-error';
+import type { MailTransport, SentMail } from './mail-transport';
+import type { TemplateText } from './builtin-templates';
+import { renderMail, type RenderedMail } from './render-mail';
+import { escapeHtml, type TemplateVariables } from './render-template';
+import { defaultSystemSettings, readSystemSettings, type SystemSettings } from './system-settings';
+import { SAMPLE_LINK_PATHS, SAMPLE_VARIABLES } from './template-variables';
+
+/** A link variable: a path below app_url and its query parameters (URL-encoded for you). */
+export interface MailLink {
+  readonly path: string;
+  readonly params?: Readonly<Record<string, string>>;
+}
+
+/** One mail to send from a template. */
+export interface SendMailInput {
+  readonly to: string;
+  /** Template type, e.g. `email_verification`. */
+  readonly template: string;
+  readonly variables?: TemplateVariables;
+  /** The account whose template and settings win over the system ones; also logged. */
+  readonly accountId?: string;
+  /** Link variables built from app_url; each name must end in `_url` (it is redacted in the log). */
+  readonly links?: Readonly<Record<string, MailLink>>;
+  readonly locale?: string;
+  readonly replyTo?: string;
+}
+
+/** A mail handed to the provider (`sent`) or, with no provider configured, recorded as `skipped`. */
+export interface MailResult {
+  readonly status: Exclude<EmailLogStatus, 'failed'>;
+  /** The `email_logs` row of this attempt. */
+  readonly logId: string;
+  readonly provider: string;
+  readonly messageId?: string;
+  /** Why it was skipped. */
+  readonly error?: string;
+}
+
+/** `POST /admin/email/templates/render`: stored text, or the given overrides, with sample values for what is missing. */
+export interface PreviewInput {
+  readonly templateType: string;
+  readonly variables?: TemplateVariables;
+  readonly accountId?: string;
+  readonly locale?: string;
+  readonly subject?: string;
+  readonly html_body?: string;
+  readonly text_body?: string;
+}
+
+/** Mail: templates, rendering, sending through the configured provider, and the send log. */
+export interface Mail {
+  /** The transport's name (`smtp`, `awsses`, `resend`) or `none`. */
+  readonly provider: string;
+  /**
+   * Renders and sends one mail and writes one `email_logs` row. Resolves `sent`, or `skipped`
+   * when the provider is `none` (never pretends it was sent); a failure is logged as `failed`
+   * and rejects with a {@link MailSendError} carrying that row's id. Do not call it inside
+   * `db.transaction` (it reads and writes through `db.kysely`: on SQLite that waits forever).
+   */
+  send(input: SendMailInput): Promise<MailResult>;
+  /** The admin "test send": a short fixed mail, or template `templateId` rendered with sample values; fails like `send`. */
+  sendTest(to: string, options?: { readonly templateId?: string; readonly variables?: TemplateVariables }): Promise<MailResult>;
+  /** The base of every link in mails: `system_settings.app_url`, else `SNACKBASE_EXTERNAL_URL`. */
+  appUrl(accountId?: string): Promise<string>;
+  /** An absolute link below {@link Mail.appUrl}, e.g. `buildLink('/verify-email', { token })`. */
+  buildLink(path: string, params?: Readonly<Record<string, string>>, accountId?: string): Promise<string>;
+  systemSettings(accountId?: string): Promise<SystemSettings>;
+  listTemplates(filter?: TemplateFilter): Promise<EmailTemplate[]>;
+  getTemplate(id: string): Promise<EmailTemplate>;
+  updateTemplate(id: string, patch: TemplatePatch): Promise<EmailTemplate>;
+  /** The account's (else the system's) template of `type`, rendered with system variables under `variables`. */
+  renderTemplate(type: string, variables: TemplateVariables, accountId?: string, locale?: string): Promise<RenderedMail>;
+  previewTemplate(input: PreviewInput): Promise<RenderedMail>;
+  listLogs(query?: EmailLogQuery): Promise<{ logs: EmailLog[]; total: number; page: number; page_size: number }>;
+  getLog(id: string): Promise<EmailLog>;
+}
+
+/** What {@link createMail} needs; `transport` replaces the configured one (tests, embedding). */
+export interface MailDeps {
+  readonly db: SnackDatabase;
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly transport?: MailTransport | null;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function checkRecipient(to: string): void {
+  if (!EMAIL.test(to) || /[\r\n,;<>]/.test(to)) throw validationFailed([{ field: 'to', message: 'A valid email address is required', code: 'invalid_email' }], 'Invalid recipient');
+}
+
+function checkLinkNames(links: Readonly<Record<string, MailLink>>): void {
+  for (const name of Object.keys(links)) {
+    if (!name.endsWith('_url')) throw new Error(`mail link variable "${name}" must end in _url (so the send log redacts it)`);
+  }
+}
+
+/**
+ * The mail module. The transport comes from `config.mail` (none when the provider is `none`);
+ * links are built from app_url of the system settings, never from a request.
+ * @example
+ * const mail = createMail({ db, config, logger });
+ * await mail.send({ to: 'a@b.test', template: 'email_verification', variables: { email: 'a@b.test', expires_in: '1 hour' },
+ *   links: { verification_url: { path: '/verify-email', params: { token } } } });
+ */
+export function createMail(deps: MailDeps): Mail {
+  const { db, config, logger } = deps;
+  const transport = deps.transport !== undefined ? deps.transport : createMailTransport(config.mail);
+  const provider = transport?.name ?? 'none';
+  const fallback = defaultSystemSettings(config);
+  const settings = (accountId?: string) => readSystemSettings(db, fallback, accountId);
+
+  async function variablesFor(input: SendMailInput): Promise<TemplateVariables> {
+    const system = await settings(input.accountId);
+    const links: Record<string, string> = {};
+    for (const [name, link] of Object.entries(input.links ?? {})) links[name] = joinLink(system.app_url, link.path, link.params);
+    return { ...system, ...input.variables, ...links };
+  }
+
+  async function deliver(input: SendMailInput, variables: TemplateVariables, rendered: () => Promise<RenderedMail>): Promise<MailResult> {
+    const log = (status: EmailLogStatus, error?: string) =>
+      writeEmailLog(db, { accountId: input.accountId, templateType: input.template, recipient: input.to, provider, status, errorMessage: error, variables });
+    let sent: SentMail | null;
+    try {
+      const mail = await rendered();
+      sent = transport ? await transport.send({ to: input.to, subject: mail.subject, html: mail.html_body, text: mail.text_body, replyTo: input.replyTo }) : null;
+    } catch (e) {
+      const error = (e as Error).message;
+      const logId = await log('failed', error);
+      logger.error('mail not sent', { template: input.template, provider, log_id: logId, error });
+      throw e instanceof MailSendError ? new MailSendError(e.provider, error, e.status, logId) : new MailSendError(provider, error, undefined, logId);
+    }
+    if (sent) return { status: 'sent', logId: await log('sent'), provider, messageId: sent.messageId };
+    const error = 'No mail provider is configured (SNACKBASE_MAIL_PROVIDER=none); the mail was not sent';
+    const logId = await log('skipped', error);
+    logger.warn('mail skipped: no mail provider configured', { template: input.template, log_id: logId });
+    return { status: 'skipped', logId, provider, error };
+  }
+
+  async function renderTemplate(type: string, variables: TemplateVariables, accountId?: string, locale?: string): Promise<RenderedMail> {
+    const [template, system] = await Promise.all([findTemplate(db, type, accountId, locale), settings(accountId)]);
+    return renderMail(template, { ...system, ...variables });
+  }
+
+  /** Renders `text` with sample values (sample links below app_url) under system and caller variables. */
+  async function renderSample(text: TemplateText, accountId: string | undefined, variables: TemplateVariables = {}): Promise<RenderedMail> {
+    const system = await settings(accountId);
+    const samples: Record<string, string> = { ...SAMPLE_VARIABLES };
+    for (const [name, path] of Object.entries(SAMPLE_LINK_PATHS)) samples[name] = joinLink(system.app_url, path, { token: 'sample-token' });
+    return renderMail(text, { ...samples, ...system, ...variables });
+  }
+
+  async function previewTemplate(input: PreviewInput): Promise<RenderedMail> {
+    checkTemplateText(input.templateType, { subject: input.subject, html_body: input.html_body, text_body: input.text_body });
+    const stored = await findTemplate(db, input.templateType, input.accountId, input.locale);
+    const text = { subject: input.subject ?? stored.subject, html_body: input.html_body ?? stored.html_body, text_body: input.text_body ?? stored.text_body };
+    return renderSample(text, input.accountId, input.variables);
+  }
+
+  async function sendPlainTest(to: string): Promise<MailResult> {
+    const system = await settings();
+    const text = `This is a test email from ${system.app_name} (${system.app_url}). If you received it, mail delivery works.`;
+    const mail = { subject: `${system.app_name} test email`, html_body: `<p>${escapeHtml(text)}</p>`, text_body: text };
+    return deliver({ to, template: 'test' }, { app_name: system.app_name, app_url: system.app_url }, async () => mail);
+  }
+
+  return {
+    provider,
+    async send(input) {
+      checkRecipient(input.to);
+      checkLinkNames(input.links ?? {});
+      const variables = await variablesFor(input);
+      return deliver(input, variables, async () => renderMail(await findTemplate(db, input.template, input.accountId, input.locale), variables));
+    },
+    async sendTest(to, options = {}) {
+      checkRecipient(to);
+      if (!options.templateId) return sendPlainTest(to);
+      const template = await getTemplate(db, options.templateId);
+      const input = { to, template: template.template_type, accountId: template.account_id, locale: template.locale };
+      return deliver(input, { ...options.variables }, () => renderSample(template, template.account_id, options.variables));
+    },
+    appUrl: async (accountId) => (await settings(accountId)).app_url,
+    buildLink: async (path, params, accountId) => joinLink((await settings(accountId)).app_url, path, params),
+    systemSettings: settings,
+    listTemplates: (filter) => listTemplates(db, filter),
+    getTemplate: (id) => getTemplate(db, id),
+    updateTemplate: (id, patch) => updateTemplate(db, id, patch),
+    renderTemplate,
+    previewTemplate,
+    listLogs: (query) => listEmailLogs(db, query),
+    getLog: (id) => getEmailLog(db, id),
+  };
+}

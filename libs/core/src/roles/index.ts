@@ -1,0 +1,2 @@
+export { createRoles, SEEDED_ROLES } from './create-roles';
+export type { RoleInput, Roles } from './create-roles';

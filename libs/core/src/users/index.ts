@@ -1,0 +1,2 @@
+export { createUsersAdmin } from './users-admin';
+export type { CreateUserInput, UpdateUserInput, UserListQuery, UserResponse, UsersAdmin } from './users-admin';

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'hooks',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/libs/hooks',
+};

@@ -1,0 +1,85 @@
+import type { NextFunction, Request, Response, Router } from 'express';
+import { roleListResponseSchema, roleRequestSchema, roleResponseSchema } from '@snackbase/contract';
+import { invalidRequest, type Core, type RoleInput, type Roles } from '@snackbase/core';
+import { contextOf, requireSuperadmin } from '../middleware/authenticate';
+import type { RouteRegistry } from '../openapi/route-registry';
+
+/** What the roles routes need of the core (`Core` once `roles` is wired into it). */
+export type RolesRoutesCore = Pick<Core, 'config'> & { readonly roles: Roles };
+
+/** `:id` as the integer a role id is; anything else is a 422, as the reference's typed path. */
+function roleIdOf(req: Request): number {
+  const raw = String(req.params['id'] ?? '');
+  if (!/^[0-9]{1,9}$/.test(raw)) throw invalidRequest([{ field: 'path.role_id', message: 'must be an integer', code: 'type' }]);
+  return Number(raw);
+}
+
+const roleInput = (req: Request): RoleInput => {
+  const { name, description } = req.body as RoleInput;
+  return { name, description };
+};
+
+/** `/roles` (spec §5.8): global roles, superadmin only (401 anonymous, 403 tenant users). */
+export function registerRolesRoutes(registry: RouteRegistry, router: Router, core: RolesRoutesCore): void {
+  const base = `${core.config.apiPrefix}/roles`;
+  const tags = ['roles'];
+  const security = 'bearer';
+  router.use(base, (_req: Request, res: Response, next: NextFunction) => {
+    try {
+      requireSuperadmin(res);
+      next();
+    } catch (e) {
+      next(e);
+    }
+  });
+  registry.add(router, {
+    method: 'get',
+    path: base,
+    summary: 'List roles',
+    tags,
+    security,
+    responses: { 200: { description: 'Roles', schema: roleListResponseSchema } },
+    handler: async (req, res) => void res.json(await core.roles.list(contextOf(req, res))),
+  });
+  registry.add(router, {
+    method: 'post',
+    path: base,
+    summary: 'Create a role',
+    tags,
+    security,
+    body: roleRequestSchema,
+    responses: { 201: { description: 'Created', schema: roleResponseSchema }, 409: { description: 'Name taken' } },
+    handler: async (req, res) => void res.status(201).json(await core.roles.create(contextOf(req, res), roleInput(req))),
+  });
+  registry.add(router, {
+    method: 'get',
+    path: `${base}/:id`,
+    summary: 'A role',
+    tags,
+    security,
+    responses: { 200: { description: 'Role', schema: roleResponseSchema }, 404: { description: 'Role not found' } },
+    handler: async (req, res) => void res.json(await core.roles.get(contextOf(req, res), roleIdOf(req))),
+  });
+  registry.add(router, {
+    method: 'put',
+    path: `${base}/:id`,
+    summary: 'Rename or describe a role (default roles keep their names)',
+    tags,
+    security,
+    body: roleRequestSchema,
+    responses: { 200: { description: 'Updated', schema: roleResponseSchema }, 404: { description: 'Role not found' }, 409: { description: 'Name taken' } },
+    handler: async (req, res) => void res.json(await core.roles.update(contextOf(req, res), roleIdOf(req), roleInput(req))),
+  });
+  registry.add(router, {
+    method: 'delete',
+    path: `${base}/:id`,
+    summary: 'Delete a role (not admin/user, not while users hold it)',
+    tags,
+    security,
+    responses: { 204: { description: 'Deleted' }, 404: { description: 'Role not found' }, 409: { description: 'Users still have the role' }, 422: { description: 'Default role' } },
+    handler: async (req, res) => {
+      await core.roles.remove(contextOf(req, res), roleIdOf(req));
+      res.status(204).end();
+    },
+  });
+}
