@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { auditCommand } from './cli/audit-command';
 import { createSuperadminCommand } from './cli/create-superadmin-command';
 import { infoCommand } from './cli/info-command';
 import { initDbCommand } from './cli/init-db-command';
@@ -19,6 +20,14 @@ program
   .option('--force', 'set a new password when the superadmin exists')
   .action(createSuperadminCommand);
 program.command('migrate').description('database migrations').argument('<action>', 'up | down | status | history').action(migrateCommand);
+program
+  .command('audit')
+  .description('verify the audit hash chain (exit 1 naming the first broken entry) or print its head')
+  .argument('<action>', 'verify | head')
+  .option('--expected-head <id:checksum>', 'an anchor printed earlier by "audit head"; reveals a truncated or rewritten chain')
+  .option('--from-id <id>', 'first entry to verify')
+  .option('--to-id <id>', 'last entry to verify')
+  .action(auditCommand);
 program.command('info').description('print the effective configuration (secrets redacted)').action(infoCommand);
 program.command('shell').description('a Node REPL with the core and database loaded').action(shellCommand);
 

@@ -40,3 +40,13 @@ export {
   readyResponseSchema,
 } from './health';
 export type { ApiInfoResponse, HealthResponse, LiveResponse, ReadyResponse } from './health';
+export {
+  auditHeadResponseSchema,
+  auditLogEntrySchema,
+  auditLogExportQuerySchema,
+  auditLogListQuerySchema,
+  auditLogListResponseSchema,
+  auditVerifyRequestSchema,
+  auditVerifyResponseSchema,
+} from './audit';
+export type { AuditLogEntryResponse } from './audit';

@@ -80,7 +80,7 @@ export function createCore(deps: CoreDeps): Core {
     health: createHealth(deps.config, db),
     auth,
     hooks,
-    identity: createIdentity({ db, mail, logger: deps.logger, auth }),
+    identity: createIdentity({ db, mail, logger: deps.logger, auth, config: deps.config }),
     mail,
     groups: createGroups(db),
     rateLimit,

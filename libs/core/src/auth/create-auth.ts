@@ -40,7 +40,7 @@ export function createAuth(deps: { db: SnackDatabase; config: Config; secrets: S
   }
 
   return {
-    login: (input) => login(db, signer, input),
+    login: (input) => login(db, signer, input, deps.config.singleTenant?.slug),
     refresh: (token) => refresh(db, signer, sessions, token),
     async logout(principal, refreshToken) {
       const target = refreshToken ? await sessionOfRefreshToken(refreshToken) : undefined;

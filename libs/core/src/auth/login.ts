@@ -37,8 +37,9 @@ export async function findAccount(db: SnackDatabase, identifier: string) {
  * every credential failure, a dummy Argon2 verification on every not-found path so timing
  * reveals nothing, the inactive check after the password check.
  */
-export async function login(db: SnackDatabase, signer: TokenSigner, input: LoginInput): Promise<LoginResult> {
-  const identifier = input.account?.trim();
+export async function login(db: SnackDatabase, signer: TokenSigner, input: LoginInput, singleTenantSlug?: string): Promise<LoginResult> {
+  // In single-tenant mode the account is optional: everyone signs in to the configured one.
+  const identifier = input.account?.trim() || singleTenantSlug;
   if (!identifier) {
     throw validationFailed([{ field: 'account', message: 'Account is required in multi-tenant mode', code: 'required' }]);
   }

@@ -1,5 +1,5 @@
 import { migrateToLatest, type SnackDatabase } from '@snackbase/db';
-import { createSuperadmin, hasSuperadmin } from '../accounts';
+import { createSuperadmin, ensureSingleTenantAccount, hasSuperadmin } from '../accounts';
 import type { Config } from '../config';
 import type { Logger } from '../logging';
 import { seedEmailTemplates, seedSystemSettings } from '../mail';
@@ -21,6 +21,9 @@ export async function bootstrap(deps: { config: Config; db: SnackDatabase; logge
     } catch (e) {
       logger.error('superadmin from environment could not be created', { error: (e as Error).message, details: (e as { details?: unknown }).details });
     }
+  }
+  if (config.singleTenant && (await ensureSingleTenantAccount(db, config.singleTenant))) {
+    logger.info('single-tenant account created', { slug: config.singleTenant.slug });
   }
   // Spec §0.4 steps 6–7: system settings (app_url for links in mails) and the built-in templates.
   if (await seedSystemSettings(db, config)) logger.info('system settings seeded', { app_url: config.externalUrl });

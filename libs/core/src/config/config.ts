@@ -69,6 +69,8 @@ export interface Config {
   readonly maxBodySize: number;
   readonly auditLoggingEnabled: boolean;
   readonly shutdownTimeoutSeconds: number;
+  /** One account for everyone (`SNACKBASE_SINGLE_TENANT_*`), or undefined in multi-tenant mode. */
+  readonly singleTenant?: { readonly slug: string; readonly name: string };
   /** Folder of user hook modules loaded at start (`SNACKBASE_HOOKS_DIR`), if any. */
   readonly hooksDir?: string;
   /** Outgoing mail (`SNACKBASE_MAIL_*`, `_SMTP_*`, `_SES_*`, `_RESEND_*`). */

@@ -33,6 +33,8 @@ describe('loadConfig', () => {
     [{ SNACKBASE_CORS_ORIGINS: '[1, 2]' }, 'Invalid SNACKBASE_CORS_ORIGINS: expected a JSON array of strings'],
     [{ SNACKBASE_DB_SQLITE_JOURNAL_MODE: 'WAL; drop table x' }, 'Invalid SNACKBASE_DB_SQLITE_JOURNAL_MODE'],
     [{ PORT: '-1' }, 'Invalid PORT'],
+    [{ SNACKBASE_SINGLE_TENANT_MODE: 'true' }, 'SNACKBASE_SINGLE_TENANT_ACCOUNT is required when SNACKBASE_SINGLE_TENANT_MODE is on'],
+    [{ SNACKBASE_SINGLE_TENANT_MODE: 'true', SNACKBASE_SINGLE_TENANT_ACCOUNT: 'Not A Slug' }, 'Invalid SNACKBASE_SINGLE_TENANT_ACCOUNT'],
   ])('%j is refused with one line naming the variable', (env, message) => {
     expect(() => load(env)).toThrow(message);
     try {

@@ -149,6 +149,7 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     maxBodySize: n('SNACKBASE_MAX_BODY_SIZE'),
     auditLoggingEnabled: b('SNACKBASE_AUDIT_LOGGING_ENABLED'),
     shutdownTimeoutSeconds: n('SNACKBASE_SHUTDOWN_TIMEOUT'),
+    singleTenant: singleTenant(v),
     hooksDir: s('SNACKBASE_HOOKS_DIR') ? resolve(s('SNACKBASE_HOOKS_DIR')) : undefined,
     mail: mailConfig(v),
     redisUrl: s('SNACKBASE_REDIS_URL'),
@@ -164,6 +165,14 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     },
   };
   return deepFreeze(config);
+}
+
+/** Single-tenant mode needs its account named (spec §10.15: a start-up error otherwise). */
+function singleTenant(v: Values): Config['singleTenant'] {
+  if (v.SNACKBASE_SINGLE_TENANT_MODE !== true) return undefined;
+  const slug = v.SNACKBASE_SINGLE_TENANT_ACCOUNT as string | undefined;
+  if (!slug) throw new ConfigError('SNACKBASE_SINGLE_TENANT_ACCOUNT is required when SNACKBASE_SINGLE_TENANT_MODE is on');
+  return { slug, name: (v.SNACKBASE_SINGLE_TENANT_ACCOUNT_NAME as string | undefined) ?? slug };
 }
 
 function deepFreeze<T>(value: T): T {

@@ -1,11 +1,13 @@
 import type { SnackDatabase } from '@snackbase/db';
 import type { Auth } from '../auth';
+import type { Config } from '../config';
 import { validationFailed } from '../errors';
 import type { Logger } from '../logging';
 import type { IdentityMailer } from './identity-mailer';
 import { peekOneTimeToken } from './one-time-tokens';
 import { forgotPassword, resetPassword, sendResetLink } from './password-reset';
 import { register, type RegisterInput, type RegisterResult } from './register';
+import { registerSingleTenant } from './register-single-tenant';
 import { resendVerification, verifyEmail } from './verify-email';
 
 /** Self-service identity flows: registration, email verification, password reset. */
@@ -21,15 +23,16 @@ export interface Identity {
   sendResetLink(userId: string): Promise<{ message: string }>;
 }
 
-export function createIdentity(deps: { db: SnackDatabase; mail: IdentityMailer; logger: Logger; auth: Auth }): Identity {
+export function createIdentity(deps: { db: SnackDatabase; mail: IdentityMailer; logger: Logger; auth: Auth; config: Config }): Identity {
   const { db } = deps;
   return {
-    register: (input) => register(deps, input),
+    register: (input) => (deps.config.singleTenant ? registerSingleTenant(deps, deps.config.singleTenant.slug, input) : register(deps, input)),
     verifyEmail: (token) => verifyEmail(db, token),
     resendVerification: (accountId, userId) => resendVerification(deps, accountId, userId),
     async forgotPassword(input) {
-      if (!input.account?.trim()) throw validationFailed([{ field: 'account', message: 'Account is required in multi-tenant mode', code: 'required' }]);
-      const accountId = await deps.auth.resolveAccount(input.account);
+      const account = input.account?.trim() || deps.config.singleTenant?.slug;
+      if (!account) throw validationFailed([{ field: 'account', message: 'Account is required in multi-tenant mode', code: 'required' }]);
+      const accountId = await deps.auth.resolveAccount(account);
       return forgotPassword(deps, { email: input.email, accountId, ip: input.ip });
     },
     resetPassword: (token, newPassword) => resetPassword(db, (userId) => deps.auth.forgetUser(userId), { token, newPassword }),

@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import { hashPassword, passwordProblems } from '@snackbase/auth';
+import { nowIso, type SnackDatabase } from '@snackbase/db';
+import { accountScope, tenantTable } from '@snackbase/tenancy';
+import type { Logger } from '../logging';
+import { conflict, notFound, validationFailed } from '../errors';
+import type { IdentityMailer } from './identity-mailer';
+import type { RegisterInput, RegisterResult } from './register';
+import { sendVerificationMail } from './verify-email';
+
+const USER_ROLE_ID = 2;
+
+/**
+ * Single-tenant registration (spec §2.2): the new user joins the configured account with role
+ * `user`; `account_name`/`account_slug` are ignored and no group is created.
+ */
+export async function registerSingleTenant(deps: { db: SnackDatabase; mail: IdentityMailer; logger: Logger }, slug: string, input: RegisterInput): Promise<RegisterResult> {
+  const { db } = deps;
+  const problems = passwordProblems(input.password);
+  if (problems.length) throw validationFailed(problems);
+  const email = input.email.trim().toLowerCase();
+  const account = await db.kysely.selectFrom('accounts').select(['id', 'slug', 'name', 'created_at']).where('slug', '=', slug).executeTakeFirst();
+  if (!account) throw notFound('Configured single-tenant account not found. Contact administrator.');
+  const passwordHash = await hashPassword(input.password);
+  const now = nowIso();
+  const user = { id: randomUUID(), email, created_at: now };
+  await db.transaction(async (trx) => {
+    const users = tenantTable(trx, accountScope(account.id), 'users');
+    if (await users.select().select('id').where('email', '=', email).executeTakeFirst()) {
+      throw conflict('An account with this email already exists', 'conflict', { field: 'email' });
+    }
+    await users.insert({ ...user, password_hash: passwordHash, role_id: USER_ROLE_ID, is_active: true, email_verified: false, updated_at: now }).execute();
+  });
+  try {
+    await sendVerificationMail(deps, { userId: user.id, email, accountId: account.id });
+  } catch (e) {
+    deps.logger.warn('verification mail after registration failed', { error: (e as Error).message, account_id: account.id });
+  }
+  return {
+    message: 'Registration successful. Please check your email to verify your account.',
+    account,
+    user: { id: user.id, email, role: 'user', is_active: true, created_at: now },
+  };
+}
