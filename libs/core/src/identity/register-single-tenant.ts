@@ -6,7 +6,7 @@ import type { Logger } from '../logging';
 import { conflict, notFound, validationFailed } from '../errors';
 import type { IdentityMailer } from './identity-mailer';
 import type { RegisterInput, RegisterResult } from './register';
-import { sendVerificationMail } from './verify-email';
+import { finishRegistration } from './verify-email';
 
 const USER_ROLE_ID = 2;
 
@@ -31,14 +31,5 @@ export async function registerSingleTenant(deps: { db: SnackDatabase; mail: Iden
     }
     await users.insert({ ...user, password_hash: passwordHash, role_id: USER_ROLE_ID, is_active: true, email_verified: false, updated_at: now }).execute();
   });
-  try {
-    await sendVerificationMail(deps, { userId: user.id, email, accountId: account.id });
-  } catch (e) {
-    deps.logger.warn('verification mail after registration failed', { error: (e as Error).message, account_id: account.id });
-  }
-  return {
-    message: 'Registration successful. Please check your email to verify your account.',
-    account,
-    user: { id: user.id, email, role: 'user', is_active: true, created_at: now },
-  };
+  return finishRegistration(deps, account, { id: user.id, email, role: 'user', created_at: now });
 }

@@ -6,7 +6,7 @@ import type { Logger } from '../logging';
 import { insertAccount, slugTaken } from '../accounts';
 import { conflict, validationFailed } from '../errors';
 import type { IdentityMailer } from './identity-mailer';
-import { sendVerificationMail } from './verify-email';
+import { finishRegistration, type RegistrationAnswer } from './verify-email';
 
 /** `POST /auth/register` body (spec §2.2). */
 export interface RegisterInput {
@@ -17,11 +17,7 @@ export interface RegisterInput {
 }
 
 /** `POST /auth/register` answer: no tokens until the email is verified. */
-export interface RegisterResult {
-  readonly message: string;
-  readonly account: { id: string; slug: string; name: string; created_at: string };
-  readonly user: { id: string; email: string; role: string; is_active: boolean; created_at: string };
-}
+export type RegisterResult = RegistrationAnswer;
 
 const ADMIN_ROLE_ID = 1;
 const SLUG_CODES: Record<string, string> = { between: 'slug_too_short', letter: 'slug_invalid_start', lowercase: 'slug_invalid_chars' };
@@ -67,14 +63,5 @@ export async function register(deps: { db: SnackDatabase; mail: IdentityMailer; 
     await trx.insertInto('users_groups').values({ user_id: user.id, group_id: groupId }).execute();
     return { account, user };
   });
-  try {
-    await sendVerificationMail(deps, { userId: user.id, email, accountId: account.id });
-  } catch (e) {
-    deps.logger.warn('verification mail after registration failed', { error: (e as Error).message, account_id: account.id });
-  }
-  return {
-    message: 'Registration successful. Please check your email to verify your account.',
-    account: { id: account.id, slug: account.slug, name: account.name, created_at: account.created_at },
-    user: { id: user.id, email, role: 'admin', is_active: true, created_at: user.created_at },
-  };
+  return finishRegistration(deps, account, { id: user.id, email, role: 'admin', created_at: user.created_at });
 }

@@ -1,6 +1,7 @@
 import { fromDbBool, nowIso, type SnackDatabase } from '@snackbase/db';
 import { accountScope, allAccounts, tenantTable } from '@snackbase/tenancy';
 import { badRequest } from '../errors';
+import type { Logger } from '../logging';
 import type { IdentityMailer } from './identity-mailer';
 import { consumeOneTimeToken, discardOneTimeToken, issueOneTimeToken } from './one-time-tokens';
 
@@ -19,6 +20,34 @@ export async function sendVerificationMail(deps: { db: SnackDatabase; mail: Iden
     await discardOneTimeToken(deps.db.kysely, 'email_verification_tokens', token);
     throw e;
   }
+}
+
+/**
+ * The end of every registration (spec §2.2 step 7): the verification mail, whose failure is
+ * logged and does not undo the registration; then the 201 answer.
+ */
+export async function finishRegistration(
+  deps: { db: SnackDatabase; mail: IdentityMailer; logger: Logger },
+  account: { id: string; slug: string; name: string; created_at: string },
+  user: { id: string; email: string; role: string; created_at: string },
+): Promise<RegistrationAnswer> {
+  try {
+    await sendVerificationMail(deps, { userId: user.id, email: user.email, accountId: account.id });
+  } catch (e) {
+    deps.logger.warn('verification mail after registration failed', { error: (e as Error).message, account_id: account.id });
+  }
+  return {
+    message: 'Registration successful. Please check your email to verify your account.',
+    account: { id: account.id, slug: account.slug, name: account.name, created_at: account.created_at },
+    user: { ...user, is_active: true },
+  };
+}
+
+/** `POST /auth/register` answer: no tokens until the email is verified. */
+export interface RegistrationAnswer {
+  readonly message: string;
+  readonly account: { id: string; slug: string; name: string; created_at: string };
+  readonly user: { id: string; email: string; role: string; is_active: boolean; created_at: string };
 }
 
 /** `POST /auth/verify-email`: marks the user verified; an unknown, used or expired token is a 400. */
