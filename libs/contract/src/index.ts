@@ -29,6 +29,19 @@ export {
   updateGroupRequestSchema,
 } from './groups';
 export type { GroupDetailResponse, GroupResponse, GroupUserResponse, RoleListResponse, RoleResponse } from './groups';
+export {
+  acceptInvitationRequestSchema,
+  createInvitationRequestSchema,
+  INVITATION_STATUSES,
+  invitationListResponseSchema,
+  invitationMessageResponseSchema,
+  invitationResponseSchema,
+  listInvitationsQuerySchema,
+  publicInvitationResponseSchema,
+} from './invitations';
+export type { InvitationListResponse, InvitationResponse, InvitationStatus, PublicInvitationResponse } from './invitations';
+export { apiKeyCreatedResponseSchema, apiKeyDetailResponseSchema, apiKeyListResponseSchema, createApiKeyRequestSchema } from './api-keys';
+export type { ApiKeyCreatedResponse, ApiKeyDetailResponse, ApiKeyListItem, ApiKeyListResponse } from './api-keys';
 export { ERROR_CODES } from './error-code';
 export type { ErrorCode } from './error-code';
 export { errorBodySchema } from './error-body';
@@ -50,3 +63,16 @@ export {
   auditVerifyResponseSchema,
 } from './audit';
 export type { AuditLogEntryResponse } from './audit';
+export {
+  emailLogListQuerySchema,
+  emailLogListResponseSchema,
+  emailLogResponseSchema,
+  emailRenderResponseSchema,
+  emailTemplateListQuerySchema,
+  emailTemplateListResponseSchema,
+  emailTemplateResponseSchema,
+  emailTestResponseSchema,
+  renderEmailTemplateRequestSchema,
+  testEmailRequestSchema,
+  updateEmailTemplateRequestSchema,
+} from './email';

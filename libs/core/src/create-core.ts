@@ -1,5 +1,7 @@
 import { createDatabase, type SnackDatabase } from '@snackbase/db';
 import { createAccountsAdmin, type AccountsAdmin } from './accounts';
+import { createAudit, type Audit } from './audit';
+import { createApiKeys, type ApiKeys } from './api-keys';
 import { createAuth, type Auth } from './auth';
 import { systemContext } from './context';
 import { createAppHooks, loadHookModules, withAuthHooks, type AppHooks } from './events';
@@ -8,6 +10,7 @@ import type { Config, Secrets } from './config';
 import { createGroups, type Groups } from './groups';
 import { createHealth, type Health } from './health';
 import { createIdentity, type Identity } from './identity';
+import { createInvitations, type Invitations } from './invitations';
 import type { Logger } from './logging';
 import { createMail, type Mail } from './mail';
 import { createRateLimiter, type RateLimiter } from './rate-limit';
@@ -33,6 +36,8 @@ export interface Core {
   readonly db: SnackDatabase;
   readonly health: Health;
   readonly auth: Auth;
+  /** The append-only, hash-chained audit log (spec §7). */
+  readonly audit: Audit;
   /** The typed hook registry of the event catalogue (spec §6.2). */
   readonly hooks: AppHooks;
   /** Registration, email verification, password reset. */
@@ -40,6 +45,8 @@ export interface Core {
   /** Templates, sending through the configured provider, send log. */
   readonly mail: Mail;
   readonly groups: Groups;
+  /** Invitations into an account: mail, public lookup, accept. */
+  readonly invitations: Invitations;
   /** Brute-force and API rate-limit counters (in Redis when SNACKBASE_REDIS_URL is set). */
   readonly rateLimit: RateLimiter;
   readonly roles: Roles;
@@ -47,6 +54,8 @@ export interface Core {
   readonly accounts: AccountsAdmin;
   /** Superadmin users API. */
   readonly users: UsersAdmin;
+  /** Superadmin API keys and the check behind `X-API-Key` (spec §2.7). */
+  readonly apiKeys: ApiKeys;
   /** Migrates and seeds (spec §0.4); call once before serving. */
   start(): Promise<void>;
   /** Closes the Redis client and the database pool. */
@@ -72,6 +81,7 @@ export function createCore(deps: CoreDeps): Core {
   const auth = withAuthHooks(createAuth({ db, config: deps.config, secrets: deps.secrets }), hooks);
   const rateLimit = createRateLimiter({ config: deps.config, logger: deps.logger });
   const mail = createMail({ db, config: deps.config, logger: deps.logger });
+  const apiKeys = createApiKeys({ db, logger: deps.logger, maxPerUser: deps.config.apiKeys.maxPerUser });
   return {
     config: deps.config,
     secrets: deps.secrets,
@@ -79,14 +89,20 @@ export function createCore(deps: CoreDeps): Core {
     db,
     health: createHealth(deps.config, db),
     auth,
+    audit: createAudit({ db, config: deps.config, logger: deps.logger }),
     hooks,
     identity: createIdentity({ db, mail, logger: deps.logger, auth, config: deps.config }),
     mail,
     groups: createGroups(db),
+    invitations: createInvitations({ db, mail, logger: deps.logger, auth }),
     rateLimit,
     roles: createRoles(db),
     accounts: createAccountsAdmin(db),
-    users: createUsersAdmin(db, (userId) => auth.forgetUser(userId)),
+    users: createUsersAdmin(db, (userId) => {
+      auth.forgetUser(userId);
+      apiKeys.forgetUser(userId);
+    }),
+    apiKeys,
     async start() {
       await bootstrap({ config: deps.config, db, logger: deps.logger });
       await loadHookModules({ dir: deps.config.hooksDir, hooks, logger: deps.logger });

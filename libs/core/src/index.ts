@@ -27,6 +27,8 @@ export type {
   VerifyOptions,
   VerifyResult,
 } from './audit';
+export { API_KEY_PREFIX, isApiKeyFormat, LEGACY_API_KEY_PREFIX } from './api-keys';
+export type { ApiKeyPrincipal, ApiKeys, CreateApiKeyInput } from './api-keys';
 export { createIdentity } from './identity';
 export type { Identity, IdentityMailer, RegisterInput, RegisterResult } from './identity';
 export { createUsersAdmin } from './users';
@@ -116,6 +118,8 @@ export type {
 export { createGroups, GROUPS_DEFAULT_LIMIT, GROUPS_MAX_LIMIT } from './groups';
 export type { CreateGroupInput, Groups, UpdateGroupInput } from './groups';
 export type { Health } from './health';
+export { createInvitations, DEFAULT_ROLE_ID, INVITATION_TTL_MS, INVITATIONS_DEFAULT_PAGE_SIZE, INVITATIONS_MAX_PAGE_SIZE } from './invitations';
+export type { CreateInvitationInput, InvitationListQuery, InvitationMailer, Invitations } from './invitations';
 export { createRoles, SEEDED_ROLES } from './roles';
 export type { RoleInput, Roles } from './roles';
 export { createLogger, currentRequestId, requestIdFrom, withRequestId } from './logging';

@@ -10,11 +10,15 @@ import { httpsRedirect, securityHeaders } from './middleware/security-headers';
 import { RouteRegistry } from './openapi/route-registry';
 import { registerAccountsRoutes } from './routes/accounts-routes';
 import { registerAdminStatic } from './routes/admin-static';
+import { registerAuditRoutes } from './routes/audit-routes';
+import { registerApiKeysRoutes } from './routes/api-keys-routes';
 import { registerAuthRoutes } from './routes/auth-routes';
 import { registerDocsRoutes } from './routes/docs-routes';
+import { registerEmailRoutes } from './routes/email-routes';
 import { registerGroupsRoutes } from './routes/groups-routes';
 import { registerHealthRoutes } from './routes/health-routes';
 import { registerIdentityRoutes } from './routes/identity-routes';
+import { registerInvitationsRoutes } from './routes/invitations-routes';
 import { registerRolesRoutes } from './routes/roles-routes';
 import { registerUsersRoutes } from './routes/users-routes';
 
@@ -59,12 +63,17 @@ export function createApp(core: Core): Express {
   api.post(`${auth}/forgot-password`, authRateLimit(core, { identity: accountEmailIdentity, resetOnSuccess: false, scope: 'forgot-password' }));
   api.post(`${auth}/verify-email`, authRateLimit(core));
   api.post(`${auth}/reset-password`, authRateLimit(core));
+  api.post(`${config.apiPrefix}/invitations/:token/accept`, authRateLimit(core));
   registerAuthRoutes(registry, api, core);
   registerIdentityRoutes(registry, api, core);
   registerAccountsRoutes(registry, api, core);
   registerUsersRoutes(registry, api, core);
   registerGroupsRoutes(registry, api, core);
   registerRolesRoutes(registry, api, core);
+  registerAuditRoutes(registry, api, core);
+  registerInvitationsRoutes(registry, api, core);
+  registerApiKeysRoutes(registry, api, core);
+  registerEmailRoutes(registry, api, core);
   app.use(api);
 
   app.use(`${config.apiPrefix}`, apiNotFound());

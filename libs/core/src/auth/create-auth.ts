@@ -44,7 +44,7 @@ export function createAuth(deps: { db: SnackDatabase; config: Config; secrets: S
     refresh: (token) => refresh(db, signer, sessions, token),
     async logout(principal, refreshToken) {
       const target = refreshToken ? await sessionOfRefreshToken(refreshToken) : undefined;
-      const session = target ?? (principal.kind === 'user' ? { accountId: principal.accountId, sessionId: principal.sessionId } : undefined);
+      const session = target ?? (principal.kind === 'user' && principal.via !== 'api_key' ? { accountId: principal.accountId, sessionId: principal.sessionId } : undefined);
       if (!session) return;
       await db.transaction((trx) => revokeSession(trx, session.accountId, session.sessionId));
       sessions.forgetSession(session.sessionId);

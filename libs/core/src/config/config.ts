@@ -50,6 +50,7 @@ export interface Config {
   /** Secrets as configured; `undefined` ones are filled by `resolveSecrets` before use. */
   readonly secrets: Partial<Secrets>;
   readonly tokens: { readonly accessMinutes: number; readonly refreshDays: number };
+  readonly apiKeys: { readonly maxPerUser: number };
   readonly cors: {
     readonly origins: readonly string[];
     readonly allowCredentials: boolean;

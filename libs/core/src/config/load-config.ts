@@ -130,6 +130,7 @@ export function loadConfig(sources: ConfigSources = {}): Config {
       encryptionKey: s('SNACKBASE_ENCRYPTION_KEY'),
     },
     tokens: { accessMinutes: n('SNACKBASE_ACCESS_TOKEN_EXPIRE_MINUTES'), refreshDays: n('SNACKBASE_REFRESH_TOKEN_EXPIRE_DAYS') },
+    apiKeys: { maxPerUser: n('SNACKBASE_API_KEY_MAX_PER_USER') },
     cors: {
       origins: l('SNACKBASE_CORS_ORIGINS'),
       allowCredentials: b('SNACKBASE_CORS_ALLOW_CREDENTIALS'),

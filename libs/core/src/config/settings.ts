@@ -35,6 +35,7 @@ export const SETTINGS = [
   { env: 'SNACKBASE_ENCRYPTION_KEY', kind: { type: 'string' }, secret: true, description: 'Encrypts stored provider secrets (≥ 32 bytes; generated in development)' },
   { env: 'SNACKBASE_ACCESS_TOKEN_EXPIRE_MINUTES', kind: { type: 'int', min: 1, max: 10080 }, default: '60', description: 'Access token lifetime' },
   { env: 'SNACKBASE_REFRESH_TOKEN_EXPIRE_DAYS', kind: { type: 'int', min: 1, max: 365 }, default: '7', description: 'Refresh token lifetime' },
+  { env: 'SNACKBASE_API_KEY_MAX_PER_USER', kind: { type: 'int', min: 1, max: 1000 }, default: '10', description: 'Active, unexpired API keys one superadmin may hold' },
   { env: 'SNACKBASE_CORS_ORIGINS', kind: { type: 'list' }, default: '', description: 'Allowed browser origins (JSON array or comma list); empty = closed' },
   { env: 'SNACKBASE_CORS_ALLOW_CREDENTIALS', kind: { type: 'bool' }, default: 'true', description: 'Allow credentials on CORS requests' },
   { env: 'SNACKBASE_CORS_ALLOW_METHODS', kind: { type: 'list' }, default: '*', description: 'Allowed CORS methods' },

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { ANONYMOUS, forbidden, unauthorized, type Core, type Principal, type RequestContext } from '@snackbase/core';
+import { ANONYMOUS, API_KEY_PREFIX, forbidden, LEGACY_API_KEY_PREFIX, unauthorized, type Core, type Principal, type RequestContext } from '@snackbase/core';
 import { requestIdOf } from './request-context';
 
 /** The principal of the request (set by {@link authenticate}). */
@@ -19,16 +19,31 @@ function bearer(req: Request): string | undefined {
   return m?.[1] ?? '';
 }
 
+const isApiKey = (value: string) => value.startsWith(API_KEY_PREFIX) || value.startsWith(LEGACY_API_KEY_PREFIX);
+
 /**
- * Resolves `Authorization: Bearer <jwt>` to a principal. It never rejects by itself: a bad
- * credential leaves the request anonymous and marked, so rule-governed routes can treat it as
- * anonymous (spec §2.1) and user-only routes answer 401 (see {@link requireUser}).
+ * The credential of a request and who checks it (spec §2.1): a Bearer value decides when there
+ * is one (an `sb_ak.`/`sb_sk_` value is a key, anything else an access token), and then an
+ * `X-API-Key` sent alongside is not checked at all (DECISIONS); without one, `X-API-Key` does.
+ */
+function resolve(core: Core, req: Request): Promise<Principal | null> {
+  const token = bearer(req);
+  if (token && isApiKey(token)) return core.apiKeys.authenticate(token);
+  const apiKey = req.get('x-api-key')?.trim();
+  if (!token && apiKey) return core.apiKeys.authenticate(apiKey);
+  return core.auth.authenticate(token);
+}
+
+/**
+ * Resolves `Authorization: Bearer <jwt>`, an API key in `X-API-Key` or `Authorization: Bearer
+ * sb_ak.…` to a principal. It never rejects by itself: a bad credential leaves the request
+ * anonymous and marked, so rule-governed routes can treat it as anonymous (spec §2.1) and
+ * user-only routes answer 401 (see {@link requireUser}).
  */
 export function authenticate(core: Core) {
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
-      const token = bearer(req);
-      const principal = await core.auth.authenticate(token);
+      const principal = await resolve(core, req);
       res.locals['principal'] = principal ?? ANONYMOUS;
       res.locals['credentialRejected'] = principal === null;
       next();

@@ -1,0 +1,149 @@
+import { sql } from 'kysely';
+import { createDatabase, migrateToLatest, type SnackDatabase } from '@snackbase/db';
+import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '@snackbase/testing';
+import type { RequestContext } from '../context';
+import { createLogger } from '../logging';
+import { auditChecksum, entryFromRow, type AuditLogEntry } from './audit-entry';
+import { appendAuditEntries } from './audit-writer';
+import { createAudit, type Audit } from './create-audit';
+
+const logger = createLogger({ level: 'error', format: 'json', silent: true });
+const ctx: RequestContext = {
+  principal: { kind: 'user', userId: '00000000-0000-4000-8000-000000000001', accountId: 'acc-1', email: 'ann@acme.test', role: 'admin', sessionId: 's', isSuperadmin: false },
+  requestId: 'cid_writer',
+  ip: '203.0.113.7',
+  userAgent: 'jest',
+};
+
+/** The message of a rejection, whatever realm the error came from (better-sqlite3 errors may fail instanceof). */
+async function rejection(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    return (e as { message: string }).message;
+  }
+  throw new Error('expected a rejection');
+}
+
+const allEntries = async (db: SnackDatabase): Promise<AuditLogEntry[]> =>
+  (await db.kysely.selectFrom('audit_log').selectAll().orderBy('id').execute()).map(entryFromRow);
+
+/** Ids 1..n without a gap, each linked to the one before, each checksum right. */
+function expectLinearChain(rows: readonly AuditLogEntry[]): void {
+  expect(rows.map((r) => r.id)).toEqual(rows.map((_, i) => i + 1));
+  rows.forEach((r, i) => {
+    expect(r.previous_hash).toBe(i === 0 ? null : rows[i - 1]?.checksum);
+    expect(auditChecksum(r)).toBe(r.checksum);
+  });
+}
+
+describe.each(TEST_DIALECTS)('audit writer on %s', (dialect) => {
+  let t: TestDatabase;
+  let db: SnackDatabase;
+  let audit: Audit;
+
+  beforeAll(async () => {
+    t = await createTestDatabase(dialect);
+    await t.db.destroy();
+    // 200 concurrent transactions: a pool wide enough that many really wait on the chain lock.
+    db = createDatabase({ url: t.url, postgres: { poolSize: 40, maxOverflow: 0 } });
+    await migrateToLatest(db);
+    audit = createAudit({ db, config: { auditLoggingEnabled: true }, logger });
+  });
+  afterAll(async () => {
+    await db.close();
+    await t.destroy();
+  });
+
+  it('writes one entry per column with the principal, request and a chained checksum', async () => {
+    const rows = await db.transaction((trx) =>
+      audit.record(trx, ctx, { operation: 'CREATE', table: 'groups', recordId: 'g1', accountId: 'acc-1', after: { name: 'Ops', size: 3 }, metadata: { auth_method: 'jwt' } }),
+    );
+    expect(rows).toHaveLength(2);
+    const stored = await allEntries(db);
+    expect(stored).toEqual(rows);
+    expect(stored[0]).toMatchObject({
+      id: 1, operation: 'CREATE', table_name: 'groups', record_id: 'g1', column_name: 'name', old_value: null, new_value: 'Ops', account_id: 'acc-1',
+      user_id: ctx.principal.kind === 'user' ? ctx.principal.userId : '', user_email: 'ann@acme.test', user_name: 'ann@acme.test',
+      request_id: 'cid_writer', ip_address: '203.0.113.7', user_agent: 'jest', previous_hash: null, extra_metadata: { auth_method: 'jwt' },
+      es_username: null, es_reason: null, es_timestamp: null,
+    });
+    expect(stored[0]?.occurred_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(stored[1]?.previous_hash).toBe(stored[0]?.checksum);
+    expectLinearChain(stored);
+  });
+
+  it('refuses UPDATE and DELETE (and TRUNCATE on PostgreSQL) at the database', async () => {
+    expect(await rejection(db.kysely.updateTable('audit_log').set({ new_value: 'x' }).where('id', '=', 1).execute())).toMatch(/immutable and cannot be updated/);
+    expect(await rejection(db.kysely.deleteFrom('audit_log').where('id', '=', 1).execute())).toMatch(/immutable and cannot be deleted/);
+    if (dialect === 'postgres') expect(await rejection(sql`truncate audit_log`.execute(db.kysely))).toMatch(/immutable and cannot be truncated/);
+    expect((await allEntries(db))[0]?.new_value).toBe('Ops');
+  });
+
+  it('keeps no entry of a rolled-back transaction, and the next append continues the chain', async () => {
+    const before = await allEntries(db);
+    const message = await rejection(
+      db.transaction(async (trx) => {
+        await audit.record(trx, ctx, { operation: 'UPDATE', table: 'groups', recordId: 'g1', before: { name: 'Ops' }, after: { name: 'Dev' } });
+        throw new Error('business rule failed after the audit append');
+      }),
+    );
+    expect(message).toBe('business rule failed after the audit append');
+    expect(await allEntries(db)).toEqual(before);
+    await db.transaction((trx) => audit.record(trx, ctx, { operation: 'DELETE', table: 'groups', recordId: 'g1', before: { name: 'Ops' } }));
+    expectLinearChain(await allEntries(db));
+  });
+
+  it('serialises 200 concurrent writers (some rolling back) into one gap-free chain', async () => {
+    const start = (await allEntries(db)).length;
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 200 }, (_, i) =>
+        db.transaction(async (trx) => {
+          await audit.record(trx, ctx, { operation: 'CREATE', table: 'col_posts', recordId: `r${i}`, after: { title: `t${i}`, n: i, ok: i % 2 === 0 } });
+          if (i % 10 === 9) throw new Error(`rollback ${i}`);
+        }),
+      ),
+    );
+    expect(outcomes.filter((o) => o.status === 'rejected')).toHaveLength(20);
+    const rows = await allEntries(db);
+    expectLinearChain(rows);
+    const written = rows.slice(start);
+    expect(written).toHaveLength(180 * 3);
+    // Entries exist exactly for the committed writes, each write's columns contiguous.
+    const committed = new Set(Array.from({ length: 200 }, (_, i) => `r${i}`).filter((_, i) => i % 10 !== 9));
+    expect(new Set(written.map((r) => r.record_id))).toEqual(committed);
+    for (let i = 0; i < written.length; i += 3) expect(new Set(written.slice(i, i + 3).map((r) => r.record_id)).size).toBe(1);
+    await expect(audit.verify()).resolves.toMatchObject({ valid: true, checked: rows.length, head: { id: rows.length, checksum: rows.at(-1)?.checksum } });
+  });
+
+  it('records anonymous callers with null user columns, and nothing for never-audited tables or when disabled', async () => {
+    const anonymous: RequestContext = { principal: { kind: 'anonymous' }, requestId: 'cid_anon' };
+    const [row] = await db.transaction((trx) => audit.record(trx, anonymous, { operation: 'CREATE', table: 'col_guestbook', recordId: 7, after: { msg: 'hi' } }));
+    expect(row).toMatchObject({ user_id: null, user_email: null, user_name: null, record_id: '7', request_id: 'cid_anon', ip_address: null, account_id: null, extra_metadata: null });
+    const viaKey = { ...ctx, principal: { ...ctx.principal, via: 'api_key', apiKeyId: 'key-1' } as RequestContext['principal'] };
+    const [keyed] = await db.transaction((trx) => audit.record(trx, viaKey, { operation: 'CREATE', table: 'col_guestbook', recordId: 8, after: { msg: 'hi' } }));
+    expect(keyed?.extra_metadata).toEqual({ auth_method: 'api_key', api_key_id: 'key-1' });
+    const [jwt] = await db.transaction((trx) => audit.record(trx, ctx, { operation: 'CREATE', table: 'col_guestbook', recordId: 9, after: { msg: 'hi' } }));
+    expect(jwt?.extra_metadata).toEqual({ auth_method: 'jwt' });
+    const count = (await allEntries(db)).length;
+    const off = createAudit({ db, config: { auditLoggingEnabled: false }, logger });
+    await db.transaction((trx) => off.record(trx, ctx, { operation: 'CREATE', table: 'groups', recordId: 'x', after: { a: 1 } }));
+    await db.transaction((trx) => audit.record(trx, ctx, { operation: 'CREATE', table: 'refresh_tokens', recordId: 'x', after: { a: 1 } }));
+    await db.transaction((trx) => audit.record(trx, ctx, { operation: 'UPDATE', table: 'groups', recordId: 'x', before: { a: 1 }, after: { a: 1 } }));
+    expect(await allEntries(db)).toHaveLength(count);
+  });
+
+  it('stores what it hashes: long user agents cut, lone surrogates replaced, text as given', async () => {
+    const odd: RequestContext = { ...ctx, userAgent: `😀${'u'.repeat(600)}`, ip: '2001:db8::1' };
+    const [row] = await db.transaction((trx) => audit.record(trx, odd, { operation: 'CREATE', table: 'col_x', recordId: 'r', after: { v: 'a\ud800b, "quoted"\n\u0001' } }));
+    const stored = (await allEntries(db)).at(-1);
+    expect(stored).toEqual(row);
+    expect(stored?.user_agent).toHaveLength(501);
+    expect(stored?.new_value).toBe('a\ufffdb, "quoted"\n\u0001');
+    expect(auditChecksum(stored as AuditLogEntry)).toBe(stored?.checksum);
+  });
+
+  it('refuses to append outside a transaction', async () => {
+    expect(await rejection(appendAuditEntries(db.kysely as never, dialect, []))).toMatch(/needs a transaction/);
+  });
+});

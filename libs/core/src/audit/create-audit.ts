@@ -1,0 +1,123 @@
+import type { Transaction } from 'kysely';
+import type { GlobalDatabase, SnackDatabase } from '@snackbase/db';
+import type { Config } from '../config';
+import type { RequestContext } from '../context';
+import { notFound } from '../errors';
+import type { Logger } from '../logging';
+import { accountOf, diffChange, type AuditChange } from './audit-diff';
+import { entryFromRow, type AuditLogEntry } from './audit-entry';
+import { toJson } from './audit-value';
+import type { JsonValue } from './canonical-json';
+import { exportAuditLog, type AuditExportFormat } from './audit-export';
+import { checkedFilters, filteredAuditLog, normaliseListQuery, type AuditFilters, type AuditListQuery } from './audit-query';
+import { verifyAuditChain, type AuditHead, type VerifyOptions, type VerifyResult } from './audit-verify';
+import { appendAuditEntries, readAuditHead, type AuditEntryInput } from './audit-writer';
+
+/** What {@link createAudit} needs. */
+export interface AuditDeps {
+  readonly db: SnackDatabase;
+  readonly config: Pick<Config, 'auditLoggingEnabled'>;
+  readonly logger: Logger;
+}
+
+/** `GET /audit-logs` answer (spec §7.5): `skip`/`limit` paging, as the reference. */
+export interface AuditListPage {
+  readonly items: AuditLogEntry[];
+  readonly total: number;
+  readonly skip: number;
+  readonly limit: number;
+  readonly audit_logging_enabled: boolean;
+}
+
+/** The chain head as exported for safekeeping (an anchor for {@link Audit.verify}). */
+export interface ExportedHead {
+  readonly id: number | null;
+  readonly checksum: string | null;
+  readonly exported_at: string;
+}
+
+// Spec §7.2: never audited (the log itself, migration bookkeeping, short-lived token state).
+const SKIPPED_TABLES = new Set(['audit_log', 'kysely_migration', 'kysely_migration_lock', 'refresh_tokens', 'oauth_states']);
+
+/** The principal and request columns of every entry of one change. */
+function actorOf(ctx: RequestContext): Pick<AuditEntryInput, 'user_id' | 'user_email' | 'user_name' | 'request_id' | 'ip_address' | 'user_agent'> {
+  const p = ctx.principal;
+  const user = p.kind === 'user' ? { user_id: p.userId, user_email: p.email, user_name: p.email } : { user_id: null, user_email: null, user_name: null };
+  return { ...user, request_id: ctx.requestId || null, ip_address: ctx.ip ?? null, user_agent: ctx.userAgent ?? null };
+}
+
+/**
+ * `extra_metadata` (spec §7.1): how the caller authenticated (`jwt` or `api_key`, with the key's
+ * id), merged with the change's own metadata; null for anonymous callers without metadata.
+ */
+function metadataOf(ctx: RequestContext, change: AuditChange): JsonValue {
+  const p = ctx.principal;
+  // Read loosely: API-key principals carry `via`/`apiKeyId`; access tokens carry neither.
+  const key = p as { via?: string; apiKeyId?: string };
+  const auth = p.kind === 'user' ? { auth_method: key.via ?? 'jwt', ...(key.apiKeyId ? { api_key_id: key.apiKeyId } : {}) } : {};
+  const merged = { ...auth, ...change.metadata };
+  return Object.keys(merged).length ? toJson(merged) : null;
+}
+
+/**
+ * The audit log (spec §7): records changes inside the writer's transaction, reads them for the
+ * superadmin API, exports them and verifies the hash chain. Reads are unmasked: only
+ * superadmins read the log today (spec §7.5); PII masks per reader come when others may.
+ */
+export function createAudit(deps: AuditDeps) {
+  const { db, config, logger } = deps;
+  return {
+    /**
+     * Appends one entry per changed column of `change`, inside `trx` (so they commit or roll back
+     * with the write), with the caller of `ctx` as principal; anonymous callers are recorded with
+     * null user columns rather than skipped (§12.5 item 40). Does nothing when audit logging is
+     * off or for the tables that are never audited. Make it the transaction's last write.
+     * @example await db.transaction(async (trx) => { …write…; await audit.record(trx, ctx, { operation: 'UPDATE', table: 'groups', recordId: id, before, after }); });
+     */
+    async record(trx: Transaction<GlobalDatabase>, ctx: RequestContext, change: AuditChange): Promise<AuditLogEntry[]> {
+      if (!config.auditLoggingEnabled || SKIPPED_TABLES.has(change.table)) return [];
+      const columns = diffChange(change);
+      const common = { operation: change.operation, table_name: change.table, record_id: String(change.recordId), account_id: accountOf(change), ...actorOf(ctx) };
+      const metadata = metadataOf(ctx, change);
+      const entries = columns.map((c) => ({ ...common, column_name: c.column, old_value: c.oldValue, new_value: c.newValue, extra_metadata: metadata }));
+      return appendAuditEntries(trx, db.dialect, entries);
+    },
+
+    /** A filtered, sorted page of entries (secondary order: id descending). */
+    async list(query: AuditListQuery): Promise<AuditListPage> {
+      const q = normaliseListQuery(query);
+      const base = filteredAuditLog(db.kysely, q);
+      const total = Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
+      const rows = await base.selectAll().orderBy(q.sortBy, q.sortOrder).orderBy('id', 'desc').limit(q.limit).offset(q.skip).execute();
+      return { items: rows.map(entryFromRow), total, skip: q.skip, limit: q.limit, audit_logging_enabled: config.auditLoggingEnabled };
+    },
+
+    /** One entry; 404 `Audit log entry <id> not found`. */
+    async get(id: number): Promise<AuditLogEntry> {
+      const row = Number.isSafeInteger(id) ? await db.kysely.selectFrom('audit_log').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
+      if (!row) throw notFound(`Audit log entry ${id} not found`);
+      return entryFromRow(row);
+    },
+
+    /** CSV or JSON text chunks of the filtered log; bad filters throw here, before any chunk. */
+    exportRows(filters: AuditFilters, format: AuditExportFormat): AsyncIterable<string> {
+      return exportAuditLog(db.kysely, checkedFilters(filters), format);
+    },
+
+    /** Walks the chain and names the first broken entry (see {@link verifyAuditChain}). */
+    async verify(options: VerifyOptions = {}): Promise<VerifyResult> {
+      const result = await verifyAuditChain(db.kysely, options);
+      if (!result.valid) logger.warn('audit chain broken', { first_broken_id: result.first_broken_id, reason: result.reason });
+      return result;
+    },
+
+    /** The chain's last entry, to keep outside the database as an anchor for `verify`. */
+    async exportHead(): Promise<ExportedHead> {
+      const head: AuditHead | undefined = await readAuditHead(db.kysely);
+      return { id: head?.id ?? null, checksum: head?.checksum ?? null, exported_at: new Date().toISOString() };
+    },
+  };
+}
+
+/** The audit log module of the core. */
+export type Audit = ReturnType<typeof createAudit>;

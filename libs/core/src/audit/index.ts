@@ -1,0 +1,16 @@
+export { diffChange } from './audit-diff';
+export type { AuditChange, AuditRow, ColumnChange } from './audit-diff';
+export { auditChecksum, CHECKSUM_FIELDS } from './audit-entry';
+export type { AuditLogEntry, ChainedFields } from './audit-entry';
+export { AUDIT_EXPORT_CONTENT_TYPES, AUDIT_EXPORT_MAX_ROWS, auditExportFilename } from './audit-export';
+export type { AuditExportFormat } from './audit-export';
+export { AUDIT_DEFAULT_LIMIT, AUDIT_MAX_LIMIT, AUDIT_SORTABLE } from './audit-query';
+export type { AuditFilters, AuditListQuery } from './audit-query';
+export { encodeAuditValue, isSecretName, REDACTED } from './audit-value';
+export type { AuditHead, VerifyOptions, VerifyResult } from './audit-verify';
+export { appendAuditEntries, AUDIT_CHAIN_LOCK_KEY } from './audit-writer';
+export type { AuditEntryInput } from './audit-writer';
+export { canonicalize, CanonicalJsonError } from './canonical-json';
+export type { JsonValue } from './canonical-json';
+export { createAudit } from './create-audit';
+export type { Audit, AuditDeps, AuditListPage, ExportedHead } from './create-audit';
