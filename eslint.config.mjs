@@ -72,6 +72,18 @@ export default [
     },
   },
   {
+    // Pure libs (contract, rules, hooks) run in the browser too. Nx's banned-imports list only
+    // covers packages, so Node built-ins are refused here.
+    files: ['libs/contract/src/**/*.ts', 'libs/rules/src/**/*.ts', 'libs/hooks/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/test/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: nodeBuiltins, message: 'Browser-safe libraries must not import Node built-ins.' }] },
+      ],
+    },
+  },
+  {
     // Re-exporting everything hides a package's real surface: each index lists its exports.
     files: ['libs/*/src/index.ts'],
     rules: {

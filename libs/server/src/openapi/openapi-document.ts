@@ -29,7 +29,7 @@ function operation(route: RouteSpec, components: Components): Record<string, unk
       ? { parameters: Object.entries(query).map(([name, schema]) => ({ name, in: 'query', required: required.has(name), schema })) }
       : {}),
     ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: refOrInline(route.body, components) } } } } : {}),
-    ...(route.security === 'bearer' ? { security: [{ bearerAuth: [] }, { apiKey: [] }] } : { security: [] }),
+    ...(route.security === 'bearer' || route.access ? { security: [{ bearerAuth: [] }, { apiKey: [] }] } : { security: [] }),
     responses,
   };
 }

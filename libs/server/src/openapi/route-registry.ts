@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { invalidRequest } from '@snackbase/core';
+import { requireSuperadmin, requireUser } from '../middleware/authenticate';
 
 /** A JSON Schema object (draft 2020-12 subset that ajv and OpenAPI 3.1 share). */
 export type JsonSchema = Readonly<Record<string, unknown>>;
@@ -17,7 +18,25 @@ export interface RouteSpec {
   /** Response schemas by status; the `$id` of a schema becomes its component name. */
   readonly responses: Readonly<Record<number, { readonly description: string; readonly schema?: JsonSchema }>>;
   readonly security?: 'none' | 'bearer';
+  /**
+   * Who may call the route, checked BEFORE the body and query are validated, so a caller who may
+   * not use a route learns nothing about its shape: anonymous → 401, a tenant user on a
+   * superadmin route → 403. Omitted: the handler decides (public routes, or its own checks).
+   */
+  readonly access?: 'user' | 'superadmin';
   readonly handler: (req: Request, res: Response) => Promise<void> | void;
+}
+
+function guard(access: 'user' | 'superadmin'): RequestHandler {
+  const check = access === 'superadmin' ? requireSuperadmin : requireUser;
+  return (_req, res, next) => {
+    try {
+      check(res);
+      next();
+    } catch (e) {
+      next(e);
+    }
+  };
 }
 
 function toDetails(errors: ErrorObject[] | null | undefined, where: string) {
@@ -44,6 +63,7 @@ export class RouteRegistry {
   add(router: Router, spec: RouteSpec): void {
     this.#routes.push(spec);
     const validators: RequestHandler[] = [];
+    if (spec.access) validators.push(guard(spec.access));
     if (spec.body) validators.push(this.#validator(spec.body, 'body'));
     if (spec.query) validators.push(this.#validator(spec.query, 'query'));
     router[spec.method](spec.path, ...validators, async (req: Request, res: Response, next: NextFunction) => {

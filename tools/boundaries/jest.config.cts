@@ -1,0 +1,1 @@
+module.exports = { displayName: 'boundaries', preset: '../../jest.preset.js' };
