@@ -76,3 +76,27 @@ export {
   testEmailRequestSchema,
   updateEmailTemplateRequestSchema,
 } from './email';
+export {
+  createWebhookRequestSchema,
+  updateWebhookRequestSchema,
+  WEBHOOK_DELIVERY_STATUSES,
+  WEBHOOK_EVENTS,
+  webhookCreatedResponseSchema,
+  webhookDeliveryListResponseSchema,
+  webhookDeliveryResponseSchema,
+  webhookListResponseSchema,
+  webhookPageQuerySchema,
+  webhookResponseSchema,
+  webhookTestResponseSchema,
+} from './webhooks';
+export type {
+  WebhookCreatedResponse,
+  WebhookDeliveryListResponse,
+  WebhookDeliveryResponse,
+  WebhookDeliveryStatus,
+  WebhookEventKind,
+  WebhookListResponse,
+  WebhookResponse,
+  WebhookTestResponse,
+} from './webhooks';
+export { JOB_STATUS_VALUES, jobListQuerySchema, jobListResponseSchema, jobResponseSchema, jobStatsResponseSchema } from './jobs';

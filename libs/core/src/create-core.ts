@@ -1,6 +1,7 @@
 import { createDatabase, type SnackDatabase } from '@snackbase/db';
 import { createAccountsAdmin, type AccountsAdmin } from './accounts';
 import { createAudit, type Audit } from './audit';
+import { createCacheBus } from './cache-bus';
 import { createApiKeys, type ApiKeys } from './api-keys';
 import { createAuth, type Auth } from './auth';
 import { systemContext } from './context';
@@ -10,12 +11,14 @@ import type { Config, Secrets } from './config';
 import { createGroups, type Groups } from './groups';
 import { createHealth, type Health } from './health';
 import { createIdentity, type Identity } from './identity';
+import { createJobQueue, type JobQueue } from './jobs';
 import { createInvitations, type Invitations } from './invitations';
 import type { Logger } from './logging';
 import { createMail, type Mail } from './mail';
 import { createRateLimiter, type RateLimiter } from './rate-limit';
 import { createRoles, type Roles } from './roles';
 import { createUsersAdmin, type UsersAdmin } from './users';
+import { createWebhooks, type Webhooks } from './webhooks';
 
 /** What the core needs from the composition root. */
 export interface CoreDeps {
@@ -56,6 +59,10 @@ export interface Core {
   readonly users: UsersAdmin;
   /** Superadmin API keys and the check behind `X-API-Key` (spec §2.7). */
   readonly apiKeys: ApiKeys;
+  /** The background job queue (spec §10.12); the server starts its worker. */
+  readonly jobs: JobQueue;
+  /** Outbound webhooks per account (spec §10.10). */
+  readonly webhooks: Webhooks;
   /** Migrates and seeds (spec §0.4); call once before serving. */
   start(): Promise<void>;
   /** Closes the Redis client and the database pool. */
@@ -78,10 +85,30 @@ export function createCore(deps: CoreDeps): Core {
   const db = deps.db ?? openDatabase(deps.config, deps.logger);
   const hooks =
     deps.hooks ?? createAppHooks((e) => deps.logger.error('hook failed', { hook: e.hookId, event: e.event, phase: e.phase, error: e.message }));
-  const auth = withAuthHooks(createAuth({ db, config: deps.config, secrets: deps.secrets }), hooks);
+  // Built first: every module that writes identity rows records them through it.
+  const audit = createAudit({ db, config: deps.config, logger: deps.logger });
+  const bus = createCacheBus({ redisUrl: deps.config.redisUrl, logger: deps.logger });
+  const auth = withAuthHooks(createAuth({ db, config: deps.config, secrets: deps.secrets, audit, bus }), hooks);
   const rateLimit = createRateLimiter({ config: deps.config, logger: deps.logger });
   const mail = createMail({ db, config: deps.config, logger: deps.logger });
-  const apiKeys = createApiKeys({ db, logger: deps.logger, maxPerUser: deps.config.apiKeys.maxPerUser });
+  const apiKeys = createApiKeys({ db, logger: deps.logger, maxPerUser: deps.config.apiKeys.maxPerUser, audit, bus });
+  const jobs = createJobQueue({ db, logger: deps.logger, config: deps.config.jobs });
+  const webhooks = createWebhooks({
+    db,
+    logger: deps.logger,
+    encryptionKey: deps.secrets.encryptionKey,
+    environment: deps.config.environment,
+    allowPrivate: deps.config.outbound.allowPrivate,
+    maxPerAccount: deps.config.webhooks.maxPerAccount,
+    timeoutMs: deps.config.webhooks.timeoutSeconds * 1000,
+    audit,
+    userAgent: `SnackBase/${deps.config.appVersion}`,
+  });
+  hooks.on('auth.afterLogin', (p) => webhooks.dispatch({ accountId: p.account.id, collection: 'users', kind: 'login', record: { ...p.user }, previous: null }).then(() => undefined), {
+    id: 'webhooks:login',
+    priority: 200,
+    locked: true,
+  });
   return {
     config: deps.config,
     secrets: deps.secrets,
@@ -89,27 +116,30 @@ export function createCore(deps: CoreDeps): Core {
     db,
     health: createHealth(deps.config, db),
     auth,
-    audit: createAudit({ db, config: deps.config, logger: deps.logger }),
+    audit,
     hooks,
-    identity: createIdentity({ db, mail, logger: deps.logger, auth, config: deps.config }),
+    identity: createIdentity({ db, mail, logger: deps.logger, auth, config: deps.config, audit }),
     mail,
-    groups: createGroups(db),
-    invitations: createInvitations({ db, mail, logger: deps.logger, auth }),
+    groups: createGroups(db, audit),
+    invitations: createInvitations({ db, mail, logger: deps.logger, auth, audit }),
     rateLimit,
-    roles: createRoles(db),
-    accounts: createAccountsAdmin(db),
-    users: createUsersAdmin(db, (userId) => {
-      auth.forgetUser(userId);
-      apiKeys.forgetUser(userId);
-    }),
+    roles: createRoles(db, audit),
+    accounts: createAccountsAdmin(db, audit),
+    // One 'user' invalidation reaches the session and API-key caches of every instance.
+    users: createUsersAdmin(db, audit, (userId) => bus.invalidate('user', userId)),
     apiKeys,
+    jobs,
+    webhooks,
     async start() {
-      await bootstrap({ config: deps.config, db, logger: deps.logger });
+      await bootstrap({ config: deps.config, db, logger: deps.logger, audit });
       await loadHookModules({ dir: deps.config.hooksDir, hooks, logger: deps.logger });
       await hooks.runBefore('app.bootstrap', { ctx: systemContext('bootstrap') });
     },
     async close() {
+      await jobs.stop();
       await hooks.runAfter('app.terminate', { ctx: systemContext('terminate') });
+      await webhooks.close();
+      await bus.close();
       await rateLimit.close();
       await db.close();
     },

@@ -23,6 +23,7 @@ export type {
   AuditListPage,
   AuditListQuery,
   AuditLogEntry,
+  AuditRecorder,
   ExportedHead,
   VerifyOptions,
   VerifyResult,
@@ -154,3 +155,18 @@ export type {
 export { createRateLimiter, createRedisClient } from './rate-limit';
 export type { RateLimitDecision, RateLimiter, RateLimiterDeps, RateLimitPolicy } from './rate-limit';
 export type { Logger, LoggerOptions } from './logging';
+export { CLAIMABLE_STATUSES, createJobQueue, enqueueJob, JOB_STATUSES, JOBS_DEFAULT_LIMIT, JOBS_MAX_LIMIT, JobTimeoutError } from './jobs';
+export type { EnqueueInput, Job, JobExecutor, JobHandler, JobListQuery, JobQueue, JobQueueConfig, JobQueueDeps, JobStats, JobStatus, JobWorkerOptions } from './jobs';
+export {
+  addressProblem,
+  effectiveAllowPrivate,
+  isOutboundBlockedError,
+  OutboundBlockedError,
+  OutboundRequestError,
+  parseCidrList,
+  safeRequest,
+  systemResolve,
+} from './outbound';
+export type { OutboundBlockReason, ResolveHost, SafeRequestOptions, SafeResponse } from './outbound';
+export { createWebhooks, defaultWebhookViewer, SIGNATURE_HEADER, signatureHeader, verifySignature } from './webhooks';
+export type { CreateWebhookInput, UpdateWebhookInput, WebhookEvent, WebhookOwner, WebhookPage, Webhooks, WebhooksDeps, WebhookViewer } from './webhooks';

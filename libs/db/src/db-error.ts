@@ -58,6 +58,8 @@ export function translateDbError(error: unknown): DbError | undefined {
   if (code === '23503') return new DbError('foreign_key', pgColumns(e), error);
   if (code === '23502') return new DbError('not_null', pgColumns(e), error);
   if (code === '23514') return new DbError('check', [], error);
+  // Invalid text (a NUL byte, bad UTF-8) or a value too long for its column: the input's fault.
+  if (code === '22021' || code === '22P05' || code === '22001') return new DbError('check', [], error);
   if (PG_UNAVAILABLE.has(code) || /timeout exceeded when trying to connect|Connection terminated/i.test(message)) {
     return new DbError('unavailable', [], error);
   }

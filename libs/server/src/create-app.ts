@@ -19,8 +19,10 @@ import { registerGroupsRoutes } from './routes/groups-routes';
 import { registerHealthRoutes } from './routes/health-routes';
 import { registerIdentityRoutes } from './routes/identity-routes';
 import { registerInvitationsRoutes } from './routes/invitations-routes';
+import { registerJobsRoutes } from './routes/jobs-routes';
 import { registerRolesRoutes } from './routes/roles-routes';
 import { registerUsersRoutes } from './routes/users-routes';
+import { registerWebhooksRoutes } from './routes/webhooks-routes';
 
 /** Express's `trust proxy` from `SNACKBASE_TRUST_PROXY` (false, true, a hop count or addresses). */
 function trustProxy(value: string): boolean | number | string {
@@ -74,6 +76,8 @@ export function createApp(core: Core): Express {
   registerInvitationsRoutes(registry, api, core);
   registerApiKeysRoutes(registry, api, core);
   registerEmailRoutes(registry, api, core);
+  registerJobsRoutes(registry, api, core);
+  registerWebhooksRoutes(registry, api, core);
   app.use(api);
 
   app.use(`${config.apiPrefix}`, apiNotFound());

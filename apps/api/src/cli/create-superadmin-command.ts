@@ -1,4 +1,4 @@
-import { AppError, createSuperadmin, openDatabase } from '@snackbase/core';
+import { AppError, createAudit, createSuperadmin, openDatabase, systemContext } from '@snackbase/core';
 import { migrateToLatest } from '@snackbase/db';
 import { boot, exitWith } from './boot';
 import { prompt } from './prompt';
@@ -21,7 +21,8 @@ export async function createSuperadminCommand(options: { email?: string; passwor
   const db = openDatabase(b.config, b.logger);
   try {
     await migrateToLatest(db);
-    const result = await createSuperadmin(db, { email, password, force: options.force });
+    const audit = createAudit({ db, config: b.config, logger: b.logger });
+    const result = await createSuperadmin(systemContext('cli:create-superadmin'), { db, audit }, { email, password, force: options.force });
     console.log(result.created ? `superadmin ${result.email} created (id ${result.id})` : `superadmin ${result.email} updated`);
     console.log('log in at the admin console with account "system" (or SY0000)');
   } catch (e) {

@@ -1,5 +1,5 @@
 import { migrateToLatest } from '@snackbase/db';
-import { createSuperadmin, hasSuperadmin, openDatabase } from '@snackbase/core';
+import { createAudit, createSuperadmin, hasSuperadmin, openDatabase, systemContext } from '@snackbase/core';
 import { boot, exitWith } from './boot';
 
 /** `snackbase init-db`: migrate and create the superadmin from the environment, if set. */
@@ -12,7 +12,8 @@ export async function initDbCommand(options: { force?: boolean }): Promise<void>
     console.log(applied.length ? `applied ${applied.length} migration(s)` : 'database already up to date');
     const { email, password } = b.config.superadmin;
     if (email && password && !(await hasSuperadmin(db))) {
-      await createSuperadmin(db, { email, password });
+      const audit = createAudit({ db, config: b.config, logger: b.logger });
+      await createSuperadmin(systemContext('cli:init-db'), { db, audit }, { email, password });
       console.log(`superadmin ${email} created`);
     } else if (!(await hasSuperadmin(db))) {
       console.log('no superadmin yet: run `npx snackbase create-superadmin`');

@@ -7,6 +7,8 @@ export async function serveCommand(options: { host?: string; port?: string }): P
   const b = boot({ SNACKBASE_HOST: options.host, SNACKBASE_PORT: options.port });
   const core = createCore({ config: b.config, secrets: secretsFor(b), logger: b.logger });
   await core.start();
+  // Only the server runs the job worker (not the CLI's other commands); off with SNACKBASE_JOB_WORKER_ENABLED=false.
+  await core.jobs.start({ concurrency: 1 });
   const running = await startServer(core);
   b.logger.info(`SnackBase listening on ${running.url}`, {
     url: running.url,

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { fromDbBool, nowIso, type SnackDatabase } from '@snackbase/db';
 import { allAccounts, accountScope, deriveAdminSlug, slugProblem, tenantTable, uniqueSlug } from '@snackbase/tenancy';
+import type { AuditRecorder } from '../audit';
+import type { RequestContext } from '../context';
 import { AppError, invalidRequest, notFound } from '../errors';
 import { insertAccount, slugTaken, type AccountRow } from './insert-account';
 import { SYSTEM_ACCOUNT_ID } from './system-account';
@@ -31,8 +33,11 @@ function page<T>(items: T[], total: number, p: number, size: number): Page<T> {
   return { items, total, page: p, page_size: size, total_pages: Math.max(1, Math.ceil(total / size)) };
 }
 
-/** The superadmin accounts API (spec §10.1). Callers check that the principal is a superadmin. */
-export function createAccountsAdmin(db: SnackDatabase) {
+/**
+ * The superadmin accounts API (spec §10.1). Callers check that the principal is a superadmin.
+ * Every write is audited in its own transaction, with `ctx`'s principal as the actor.
+ */
+export function createAccountsAdmin(db: SnackDatabase, audit: AuditRecorder) {
   const users = () => tenantTable(db.kysely, allAccounts('superadmin accounts API counts users'), 'users');
 
   async function userCount(accountId: string): Promise<number> {
@@ -75,7 +80,7 @@ export function createAccountsAdmin(db: SnackDatabase) {
       const byAccount = new Map(counts.map((c) => [c.account_id, Number(c.n)]));
       return page(rows.map((r) => ({ ...r, user_count: byAccount.get(r.id) ?? 0, status: 'active' as const })), total, q.page, q.pageSize);
     },
-    async create(input: { name: string; slug?: string }): Promise<AccountDetail> {
+    async create(ctx: RequestContext, input: { name: string; slug?: string }): Promise<AccountDetail> {
       const name = input.name.trim();
       if (!name) throw invalidRequest([{ field: 'name', message: 'Name is required', code: 'required' }]);
       if (input.slug !== undefined) {
@@ -85,20 +90,34 @@ export function createAccountsAdmin(db: SnackDatabase) {
       const row = await db.transaction(async (trx) => {
         const slug = input.slug ?? (await uniqueSlug(deriveAdminSlug(name), (s) => slugTaken(trx, s)));
         if (input.slug !== undefined && (await slugTaken(trx, slug))) throw unprocessable(`Slug '${slug}' already exists`);
-        return insertAccount(trx, db.dialect, { name, slug });
+        const created = await insertAccount(trx, db.dialect, { name, slug });
+        await audit.record(trx, ctx, { operation: 'CREATE', table: 'accounts', recordId: created.id, accountId: created.id, after: { ...created } });
+        return created;
       });
       return { ...row, user_count: 0, collections_used: [] };
     },
-    async rename(id: string, name: string): Promise<AccountDetail> {
-      const result = await db.kysely.updateTable('accounts').set({ name: name.trim(), updated_at: nowIso() }).where('id', '=', id).executeTakeFirst();
-      if (Number(result.numUpdatedRows) === 0) throw notFound(`Account '${id}' not found`);
+    async rename(ctx: RequestContext, id: string, name: string): Promise<AccountDetail> {
+      await db.transaction(async (trx) => {
+        const before = await trx.selectFrom('accounts').select(['name', 'updated_at']).where('id', '=', id).executeTakeFirst();
+        if (!before) throw notFound(`Account '${id}' not found`);
+        const after = { name: name.trim(), updated_at: nowIso() };
+        await trx.updateTable('accounts').set(after).where('id', '=', id).execute();
+        await audit.record(trx, ctx, { operation: 'UPDATE', table: 'accounts', recordId: id, accountId: id, before, after });
+      });
       return get(id);
     },
-    /** Deletes an account and, through ON DELETE CASCADE, everything it owns. */
-    async remove(id: string): Promise<void> {
+    /**
+     * Deletes an account and, through ON DELETE CASCADE, everything it owns. Only the account row
+     * is audited: the cascaded rows go without entries of their own.
+     */
+    async remove(ctx: RequestContext, id: string): Promise<void> {
       if (id === SYSTEM_ACCOUNT_ID) throw unprocessable('Cannot delete system account');
-      const result = await db.kysely.deleteFrom('accounts').where('id', '=', id).executeTakeFirst();
-      if (Number(result.numDeletedRows) === 0) throw notFound(`Account '${id}' not found`);
+      await db.transaction(async (trx) => {
+        const before = await trx.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+        if (!before) throw notFound(`Account '${id}' not found`);
+        await trx.deleteFrom('accounts').where('id', '=', id).execute();
+        await audit.record(trx, ctx, { operation: 'DELETE', table: 'accounts', recordId: id, accountId: id, before });
+      });
     },
     async listUsers(id: string, p: number, size: number): Promise<Page<{ id: string; email: string; role: string; is_active: boolean; created_at: string }>> {
       await get(id);

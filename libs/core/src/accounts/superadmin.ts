@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { hashPassword, passwordProblems } from '@snackbase/auth';
-import { nowIso, type SnackDatabase } from '@snackbase/db';
+import { fromDbBool, nowIso, type SnackDatabase } from '@snackbase/db';
 import { accountScope, tenantTable } from '@snackbase/tenancy';
+import type { AuditChange, AuditRecorder } from '../audit';
+import type { RequestContext } from '../context';
 import { conflict, validationFailed } from '../errors';
-import { ensureSystemAccount, SYSTEM_ACCOUNT_ID } from './system-account';
+import { ensureSystemAccount, SYSTEM_ACCOUNT_ID, SYSTEM_ACCOUNT_ROW } from './system-account';
 
 const ADMIN_ROLE_ID = 1;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -28,10 +30,13 @@ export async function hasSuperadmin(db: SnackDatabase): Promise<boolean> {
 /**
  * Creates a verified superadmin in the system account (creating that account first). The
  * password must meet the policy. An existing superadmin with that email is a 409 unless
- * `force`, which sets the new password instead.
+ * `force`, which sets the new password instead. Audited with `ctx`'s principal (the CLI and
+ * start-up pass a {@link systemContext}); the hash is stored redacted.
+ * @example await createSuperadmin(systemContext('cli'), core, { email: 'root@example.com', password })
  */
 export async function createSuperadmin(
-  db: SnackDatabase,
+  ctx: RequestContext,
+  deps: { db: SnackDatabase; audit: AuditRecorder },
   input: { email: string; password: string; force?: boolean },
 ): Promise<SuperadminResult> {
   const email = input.email.trim().toLowerCase();
@@ -41,20 +46,27 @@ export async function createSuperadmin(
   ];
   if (problems.length) throw validationFailed(problems, 'Superadmin could not be created');
   const passwordHash = await hashPassword(input.password);
-  return db.transaction(async (trx) => {
-    await ensureSystemAccount(trx);
+  return deps.db.transaction(async (trx) => {
+    const changes: AuditChange[] = [];
+    if (await ensureSystemAccount(trx)) changes.push({ operation: 'CREATE', table: 'accounts', recordId: SYSTEM_ACCOUNT_ID, accountId: SYSTEM_ACCOUNT_ID, after: SYSTEM_ACCOUNT_ROW });
     const users = systemUsers(trx);
-    const existing = await users.select().select('id').where('email', '=', email).executeTakeFirst();
+    const existing = await users.select().select(['id', 'password_hash', 'is_active', 'updated_at']).where('email', '=', email).executeTakeFirst();
+    let result: SuperadminResult;
     if (existing) {
       if (!input.force) throw conflict(`A superadmin with email ${email} already exists`, 'conflict', { field: 'email' });
-      await users.update({ password_hash: passwordHash, is_active: true, updated_at: nowIso() }).where('id', '=', existing.id).execute();
-      return { id: existing.id, email, created: false };
+      const after = { password_hash: passwordHash, is_active: true, updated_at: nowIso() };
+      await users.update(after).where('id', '=', existing.id).execute();
+      const before = { ...existing, is_active: fromDbBool(existing.is_active) };
+      changes.push({ operation: 'UPDATE', table: 'users', recordId: existing.id, accountId: SYSTEM_ACCOUNT_ID, before, after });
+      result = { id: existing.id, email, created: false };
+    } else {
+      const now = nowIso();
+      const row = { id: randomUUID(), email, password_hash: passwordHash, role_id: ADMIN_ROLE_ID, is_active: true, email_verified: true, email_verified_at: now, created_at: now, updated_at: now };
+      await users.insert(row).execute();
+      changes.push({ operation: 'CREATE', table: 'users', recordId: row.id, accountId: SYSTEM_ACCOUNT_ID, after: { ...row, account_id: SYSTEM_ACCOUNT_ID } });
+      result = { id: row.id, email, created: true };
     }
-    const id = randomUUID();
-    const now = nowIso();
-    await users
-      .insert({ id, email, password_hash: passwordHash, role_id: ADMIN_ROLE_ID, is_active: true, email_verified: true, email_verified_at: now, created_at: now, updated_at: now })
-      .execute();
-    return { id, email, created: true };
+    for (const change of changes) await deps.audit.record(trx, ctx, change);
+    return result;
   });
 }

@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import { hashToken } from '@snackbase/auth';
 import type { ApiKeyCreatedResponse, ApiKeyDetailResponse, ApiKeyListResponse } from '@snackbase/contract';
-import { fromDbBool, nowIso, type SnackDatabase } from '@snackbase/db';
+import { fromDbBool, nowIso, type GlobalDatabase, type SnackDatabase } from '@snackbase/db';
 import { accountScope, tenantTable } from '@snackbase/tenancy';
+import type { AuditRecorder } from '../audit';
 import type { Principal } from '../auth';
 import type { RequestContext } from '../context';
 import { badRequest, forbidden, invalidRequest, notFound, validationFailed } from '../errors';
 import type { Logger } from '../logging';
+import type { CacheBus } from '../cache-bus';
 import { createApiKeyCheck, type ApiKeyPrincipal } from './api-key-check';
 import { generateApiKey, maskKeyHash } from './api-key-format';
 
@@ -62,10 +65,18 @@ export function parseExpiry(value: string | null | undefined, now = Date.now()):
   return new Date(ms).toISOString();
 }
 
-export function createApiKeys(deps: { db: SnackDatabase; logger: Logger; maxPerUser: number }): ApiKeys {
-  const { db } = deps;
+/**
+ * Creating and revoking are audited (table `api_keys`, `key_hash` redacted; the plaintext key is
+ * never passed to the log) with `ctx`'s principal as the actor.
+ * @example const apiKeys = createApiKeys({ db, logger, maxPerUser: 10, audit });
+ */
+export function createApiKeys(deps: { db: SnackDatabase; logger: Logger; maxPerUser: number; audit: AuditRecorder; bus: CacheBus }): ApiKeys {
+  const { db, audit } = deps;
   const check = createApiKeyCheck({ db, logger: deps.logger });
-  const keysOf = (owner: Caller) => tenantTable(db.kysely, accountScope(owner.accountId), 'api_keys');
+  // Through the bus, so a revoked key or a deactivated owner stops working on every instance.
+  deps.bus.on('api-key', (id) => check.forgetKey(id));
+  deps.bus.on('user', (id) => check.forgetUser(id));
+  const keysOf = (owner: Caller, on: Kysely<GlobalDatabase> = db.kysely) => tenantTable(on, accountScope(owner.accountId), 'api_keys');
   const COLUMNS = ['id', 'name', 'key_hash', 'last_used_at', 'expires_at', 'is_active', 'created_at', 'updated_at'] as const;
 
   function toDetail(r: { id: string; name: string; key_hash: string; last_used_at: string | null; expires_at: string | null; is_active: unknown; created_at: string; updated_at: string }): ApiKeyDetailResponse {
@@ -108,19 +119,27 @@ export function createApiKeys(deps: { db: SnackDatabase; logger: Logger; maxPerU
       const key = generateApiKey();
       const id = randomUUID();
       const now = nowIso();
-      await keysOf(owner)
-        .insert({ id, user_id: owner.userId, name, key_hash: hashToken(key), scopes: null, expires_at: expiresAt, is_active: true, last_used_at: null, created_at: now, updated_at: now })
-        .execute();
+      const row = { id, user_id: owner.userId, name, key_hash: hashToken(key), scopes: null, expires_at: expiresAt, is_active: true, last_used_at: null, created_at: now, updated_at: now };
+      await db.transaction(async (trx) => {
+        await keysOf(owner, trx).insert(row).execute();
+        await audit.record(trx, ctx, { operation: 'CREATE', table: 'api_keys', recordId: id, accountId: owner.accountId, after: { ...row, account_id: owner.accountId } });
+      });
       return { id, name, key, expires_at: expiresAt, created_at: now };
     },
     async revoke(ctx, id) {
       const owner = managerOf(ctx);
-      const row = await keysOf(owner).select().select(['id', 'is_active']).where('id', '=', id).where('user_id', '=', owner.userId).executeTakeFirst();
-      if (!row) throw notFound('API key not found');
-      if (fromDbBool(row.is_active)) await keysOf(owner).update({ is_active: false, updated_at: nowIso() }).where('id', '=', id).execute();
-      check.forgetKey(id);
+      await db.transaction(async (trx) => {
+        const row = await keysOf(owner, trx).select().select(['id', 'is_active', 'updated_at']).where('id', '=', id).where('user_id', '=', owner.userId).executeTakeFirst();
+        if (!row) throw notFound('API key not found');
+        if (!fromDbBool(row.is_active)) return; // revoking twice changes nothing and logs nothing
+        const after = { is_active: false, updated_at: nowIso() };
+        await keysOf(owner, trx).update(after).where('id', '=', id).execute();
+        const before = { is_active: true, updated_at: row.updated_at };
+        await audit.record(trx, ctx, { operation: 'UPDATE', table: 'api_keys', recordId: id, accountId: owner.accountId, before, after });
+      });
+      deps.bus.invalidate('api-key', id);
     },
     authenticate: (key) => check.authenticate(key),
-    forgetUser: (userId) => check.forgetUser(userId),
+    forgetUser: (userId) => deps.bus.invalidate('user', userId),
   };
 }

@@ -121,3 +121,6 @@ export function createAudit(deps: AuditDeps) {
 
 /** The audit log module of the core. */
 export type Audit = ReturnType<typeof createAudit>;
+
+/** What a writing module needs of the audit log: {@link Audit.record}, inside its own transaction. */
+export type AuditRecorder = Pick<Audit, 'record'>;

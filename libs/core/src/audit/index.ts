@@ -13,4 +13,4 @@ export type { AuditEntryInput } from './audit-writer';
 export { canonicalize, CanonicalJsonError } from './canonical-json';
 export type { JsonValue } from './canonical-json';
 export { createAudit } from './create-audit';
-export type { Audit, AuditDeps, AuditListPage, ExportedHead } from './create-audit';
+export type { Audit, AuditDeps, AuditListPage, AuditRecorder, ExportedHead } from './create-audit';

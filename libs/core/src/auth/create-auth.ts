@@ -1,17 +1,21 @@
 import { createTokenSigner, hashToken, TokenError } from '@snackbase/auth';
 import type { SnackDatabase } from '@snackbase/db';
 import { accountScope, tenantTable } from '@snackbase/tenancy';
+import type { AuditRecorder } from '../audit';
 import type { Config, Secrets } from '../config';
+import type { RequestContext } from '../context';
 import { authenticateBearer } from './authenticate';
 import { revokeSession, type IssuedTokens } from './issue-session';
 import { findAccount, login, type LoginInput, type LoginResult } from './login';
 import type { Principal } from './principal';
 import { refresh } from './refresh';
+import type { CacheBus } from '../cache-bus';
 import { createSessionCheck } from './session-check';
 
 /** Sign-in, token rotation, sign-out and credential checks. */
 export interface Auth {
-  login(input: LoginInput): Promise<LoginResult>;
+  /** A successful login is audited (`users.last_login`) with `ctx`'s principal; a failed one is not. */
+  login(ctx: RequestContext, input: LoginInput): Promise<LoginResult>;
   refresh(refreshToken: string): Promise<IssuedTokens>;
   /** Ends the caller's session (or the one `refreshToken` belongs to); its tokens stop working at once. */
   logout(principal: Principal, refreshToken?: string): Promise<void>;
@@ -23,10 +27,18 @@ export interface Auth {
   forgetUser(userId: string): void;
 }
 
-export function createAuth(deps: { db: SnackDatabase; config: Config; secrets: Secrets }): Auth {
+export function createAuth(deps: { db: SnackDatabase; config: Config; secrets: Secrets; audit: AuditRecorder; bus: CacheBus }): Auth {
   const { db } = deps;
   const signer = createTokenSigner({ secret: deps.secrets.secretKey, accessMinutes: deps.config.tokens.accessMinutes, refreshDays: deps.config.tokens.refreshDays });
-  const sessions = createSessionCheck(db);
+  const local = createSessionCheck(db);
+  // Revocations go through the bus, so every instance drops its cached answer, not just this one.
+  deps.bus.on('session', (id) => local.forgetSession(id));
+  deps.bus.on('user', (id) => local.forgetUser(id));
+  const sessions = {
+    isAlive: local.isAlive,
+    forgetSession: (id: string) => deps.bus.invalidate('session', id),
+    forgetUser: (id: string) => deps.bus.invalidate('user', id),
+  };
 
   async function sessionOfRefreshToken(token: string): Promise<{ accountId: string; sessionId: string } | undefined> {
     try {
@@ -40,7 +52,7 @@ export function createAuth(deps: { db: SnackDatabase; config: Config; secrets: S
   }
 
   return {
-    login: (input) => login(db, signer, input, deps.config.singleTenant?.slug),
+    login: (ctx, input) => login(ctx, { db, signer, audit: deps.audit }, input, deps.config.singleTenant?.slug),
     refresh: (token) => refresh(db, signer, sessions, token),
     async logout(principal, refreshToken) {
       const target = refreshToken ? await sessionOfRefreshToken(refreshToken) : undefined;

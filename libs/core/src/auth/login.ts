@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { verifyDummyPassword, verifyPassword, type TokenSigner } from '@snackbase/auth';
 import { fromDbBool, nowIso, type SnackDatabase } from '@snackbase/db';
 import { accountScope, isAccountCode, tenantTable } from '@snackbase/tenancy';
+import type { AuditRecorder } from '../audit';
+import type { RequestContext } from '../context';
 import { AppError, unauthorized, validationFailed } from '../errors';
 import { issueTokens, type IssuedTokens } from './issue-session';
 
@@ -32,12 +34,22 @@ export async function findAccount(db: SnackDatabase, identifier: string) {
   return q.where('slug', '=', identifier.toLowerCase()).executeTakeFirst();
 }
 
+/** What a login needs. */
+export interface LoginDeps {
+  readonly db: SnackDatabase;
+  readonly signer: TokenSigner;
+  readonly audit: AuditRecorder;
+}
+
 /**
  * Email/password login (spec §2.3) with the reference's weaknesses fixed: the same 401 for
  * every credential failure, a dummy Argon2 verification on every not-found path so timing
- * reveals nothing, the inactive check after the password check.
+ * reveals nothing, the inactive check after the password check. A successful login is audited
+ * as an UPDATE of `users.last_login` (actor: `ctx`'s principal, anonymous for the login route);
+ * failed logins write nothing to the audit chain (they are counted by the brute-force limiter).
  */
-export async function login(db: SnackDatabase, signer: TokenSigner, input: LoginInput, singleTenantSlug?: string): Promise<LoginResult> {
+export async function login(ctx: RequestContext, deps: LoginDeps, input: LoginInput, singleTenantSlug?: string): Promise<LoginResult> {
+  const { db, signer } = deps;
   // In single-tenant mode the account is optional: everyone signs in to the configured one.
   const identifier = input.account?.trim() || singleTenantSlug;
   if (!identifier) {
@@ -52,7 +64,7 @@ export async function login(db: SnackDatabase, signer: TokenSigner, input: Login
   const user = await tenantTable(db.kysely, accountScope(account.id), 'users')
     .select()
     .innerJoin('roles', 'roles.id', 'users.role_id')
-    .select(['users.id', 'users.email', 'users.password_hash', 'users.is_active', 'users.email_verified', 'users.auth_provider', 'users.auth_provider_name', 'users.created_at', 'roles.name as role'])
+    .select(['users.id', 'users.email', 'users.password_hash', 'users.is_active', 'users.email_verified', 'users.auth_provider', 'users.auth_provider_name', 'users.created_at', 'users.last_login', 'roles.name as role'])
     .where('users.email', '=', email)
     .executeTakeFirst();
   if (!user) {
@@ -71,8 +83,11 @@ export async function login(db: SnackDatabase, signer: TokenSigner, input: Login
   if (!fromDbBool(user.email_verified)) throw unauthorized('Email not verified. Please check your email inbox.', 'unauthorized');
 
   const tokens = await db.transaction(async (trx) => {
-    await tenantTable(trx, accountScope(account.id), 'users').update({ last_login: nowIso() }).where('id', '=', user.id).execute();
-    return issueTokens(trx, signer, { userId: user.id, accountId: account.id, email: user.email, role: user.role }, randomUUID());
+    const after = { last_login: nowIso() };
+    await tenantTable(trx, accountScope(account.id), 'users').update(after).where('id', '=', user.id).execute();
+    const issued = await issueTokens(trx, signer, { userId: user.id, accountId: account.id, email: user.email, role: user.role }, randomUUID());
+    await deps.audit.record(trx, ctx, { operation: 'UPDATE', table: 'users', recordId: user.id, accountId: account.id, before: { last_login: user.last_login }, after });
+    return issued;
   });
   return {
     token: tokens.token,

@@ -70,6 +70,12 @@ export interface Config {
   readonly maxBodySize: number;
   readonly auditLoggingEnabled: boolean;
   readonly shutdownTimeoutSeconds: number;
+  /** The background job worker (spec §10.12). */
+  readonly jobs: { readonly workerEnabled: boolean; readonly pollIntervalSeconds: number; readonly executionTimeoutSeconds: number; readonly retentionDays: number };
+  /** Outbound webhooks (spec §10.10). */
+  readonly webhooks: { readonly maxPerAccount: number; readonly timeoutSeconds: number };
+  /** Private CIDRs outbound requests may reach (development and tests only; empty in production). */
+  readonly outbound: { readonly allowPrivate: readonly string[] };
   /** One account for everyone (`SNACKBASE_SINGLE_TENANT_*`), or undefined in multi-tenant mode. */
   readonly singleTenant?: { readonly slug: string; readonly name: string };
   /** Folder of user hook modules loaded at start (`SNACKBASE_HOOKS_DIR`), if any. */

@@ -151,6 +151,14 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     auditLoggingEnabled: b('SNACKBASE_AUDIT_LOGGING_ENABLED'),
     shutdownTimeoutSeconds: n('SNACKBASE_SHUTDOWN_TIMEOUT'),
     singleTenant: singleTenant(v),
+    jobs: {
+      workerEnabled: b('SNACKBASE_JOB_WORKER_ENABLED'),
+      pollIntervalSeconds: n('SNACKBASE_JOB_WORKER_POLL_INTERVAL'),
+      executionTimeoutSeconds: n('SNACKBASE_JOB_EXECUTION_TIMEOUT'),
+      retentionDays: n('SNACKBASE_JOB_RETENTION_DAYS'),
+    },
+    webhooks: { maxPerAccount: n('SNACKBASE_MAX_WEBHOOKS_PER_ACCOUNT'), timeoutSeconds: n('SNACKBASE_WEBHOOK_TIMEOUT_SECONDS') },
+    outbound: { allowPrivate: allowPrivate(s('SNACKBASE_ENVIRONMENT'), l('SNACKBASE_OUTBOUND_ALLOW_PRIVATE')) },
     hooksDir: s('SNACKBASE_HOOKS_DIR') ? resolve(s('SNACKBASE_HOOKS_DIR')) : undefined,
     mail: mailConfig(v),
     redisUrl: s('SNACKBASE_REDIS_URL'),
@@ -166,6 +174,15 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     },
   };
   return deepFreeze(config);
+}
+
+/** Private outbound targets are for development and tests: production never allows them. */
+function allowPrivate(environment: string, cidrs: string[]): string[] {
+  if (environment === 'production') return [];
+  for (const c of cidrs) {
+    if (!/^[0-9a-fA-F:.]+\/\d{1,3}$/.test(c)) throw new ConfigError(`Invalid SNACKBASE_OUTBOUND_ALLOW_PRIVATE: expected CIDRs such as 127.0.0.1/32, got "${c}"`);
+  }
+  return cidrs;
 }
 
 /** Single-tenant mode needs its account named (spec §10.15: a start-up error otherwise). */

@@ -1,5 +1,6 @@
 import { HookAbortError } from '@snackbase/hooks';
-import type { Auth, LoginResult, Principal } from '../auth';
+import { ANONYMOUS, type Auth, type LoginResult, type Principal } from '../auth';
+import type { RequestContext } from '../context';
 import { AppError } from '../errors';
 import { withRequestId } from '../logging';
 import { createAppHooks } from './create-app-hooks';
@@ -12,12 +13,13 @@ const result: LoginResult = {
   account: { id: 'acc-1', slug: 'acme', name: 'Acme', created_at: '2024-01-01' },
   user: { id: 'u-1', email: 'ann@acme.test', role: 'admin', is_active: true, created_at: '2024-01-01' },
 };
+const anon = (requestId = 'cid_test'): RequestContext => ({ principal: ANONYMOUS, requestId });
 const ann: Principal = { kind: 'user', userId: 'u-1', accountId: 'acc-1', email: 'ann@acme.test', role: 'admin', sessionId: 's-1', isSuperadmin: false };
 
 function setup() {
   const calls: string[] = [];
   const inner = {
-    login: jest.fn(async (input) => (calls.push(`login:${input.account}:${input.email}`), result)),
+    login: jest.fn(async (_ctx, input) => (calls.push(`login:${input.account}:${input.email}`), result)),
     refresh: jest.fn(),
     logout: jest.fn(async () => void calls.push('logout')),
     authenticate: jest.fn(),
@@ -35,7 +37,7 @@ describe('withAuthHooks', () => {
       return { ...p, email: p.email.trim().toLowerCase() };
     });
     hooks.on('auth.afterLogin', (p) => void calls.push(`after:${p.user.id}:${p.account.slug}:${JSON.stringify(p).includes('access')}`));
-    const out = await withRequestId('cid_1', () => auth.login({ account: 'acme', email: ' Ann@Acme.test ', password: 'pw' }));
+    const out = await withRequestId('cid_1', () => auth.login(anon('cid_1'), { account: 'acme', email: ' Ann@Acme.test ', password: 'pw' }));
     expect(out).toBe(result);
     expect(calls).toEqual(['before:cid_1:anonymous', 'login:acme:ann@acme.test', 'after:u-1:acme:false']);
   });
@@ -45,7 +47,7 @@ describe('withAuthHooks', () => {
     hooks.on('auth.beforeLogin', () => {
       throw new HookAbortError(403, 'Logins are closed');
     });
-    const e = await auth.login({ account: 'acme', email: 'a@b.c', password: 'pw' }).catch((x: unknown) => x);
+    const e = await auth.login(anon(), { account: 'acme', email: 'a@b.c', password: 'pw' }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(AppError);
     expect(e).toMatchObject({ status: 403, code: 'forbidden', message: 'Logins are closed' });
     expect(inner.login).not.toHaveBeenCalled();
@@ -56,7 +58,7 @@ describe('withAuthHooks', () => {
     (inner.login as jest.Mock).mockRejectedValueOnce(new Error('Invalid credentials'));
     const after = jest.fn();
     hooks.on('auth.afterLogin', after);
-    await expect(auth.login({ account: 'acme', email: 'a@b.c', password: 'bad' })).rejects.toThrow('Invalid credentials');
+    await expect(auth.login(anon(), { account: 'acme', email: 'a@b.c', password: 'bad' })).rejects.toThrow('Invalid credentials');
     expect(after).not.toHaveBeenCalled();
   });
 
@@ -65,7 +67,7 @@ describe('withAuthHooks', () => {
     hooks.on('auth.afterLogin', () => {
       throw new Error('metrics down');
     });
-    await expect(auth.login({ account: 'acme', email: 'a@b.c', password: 'pw' })).resolves.toBe(result);
+    await expect(auth.login(anon(), { account: 'acme', email: 'a@b.c', password: 'pw' })).resolves.toBe(result);
     expect(onError).toHaveBeenCalledTimes(1);
   });
 

@@ -1,12 +1,12 @@
-import { ANONYMOUS, type Auth, type Principal } from '../auth';
+import type { Auth, Principal } from '../auth';
 import type { RequestContext } from '../context';
 import { currentRequestId } from '../logging';
 import { appErrorFromHook } from './app-error-from-hook';
 import type { AppHooks } from './create-app-hooks';
 
 /**
- * `Auth` methods take no `RequestContext` yet, so the payload's context is rebuilt from what is
- * known: the principal and the correlation id. Once they take `ctx` first, pass that instead.
+ * `logout` takes no `RequestContext` yet, so its payload's context is rebuilt from what is
+ * known: the principal and the correlation id. Once it takes `ctx` first, pass that instead.
  */
 const contextFor = (principal: Principal): RequestContext => ({ principal, requestId: currentRequestId() ?? '' });
 
@@ -25,15 +25,14 @@ async function before<T>(run: () => Promise<T>): Promise<T> {
  * auth module free of any import of this one (no module cycle).
  *
  * @example
- * const auth = withAuthHooks(createAuth({ db, config, secrets }), hooks);
+ * const auth = withAuthHooks(createAuth({ db, config, secrets, audit }), hooks);
  */
 export function withAuthHooks(auth: Auth, hooks: AppHooks): Auth {
   return {
     ...auth,
-    async login(input) {
-      const ctx = contextFor(ANONYMOUS);
+    async login(ctx, input) {
       const draft = await before(() => hooks.runBefore('auth.beforeLogin', { ctx, account: input.account, email: input.email }));
-      const result = await auth.login({ ...input, account: draft.account, email: draft.email });
+      const result = await auth.login(ctx, { ...input, account: draft.account, email: draft.email });
       const { user, account } = result;
       await hooks.runAfter('auth.afterLogin', { ctx, user: { id: user.id, email: user.email, role: user.role }, account: { id: account.id, slug: account.slug, name: account.name } });
       return result;

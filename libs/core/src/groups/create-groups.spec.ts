@@ -4,7 +4,7 @@ import { accountScope, tenantTable } from '@snackbase/tenancy';
 import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '@snackbase/testing';
 import { createSuperadmin, SYSTEM_ACCOUNT_ID } from '../accounts';
 import { loadConfig } from '../config';
-import type { RequestContext } from '../context';
+import { systemContext, type RequestContext } from '../context';
 import { createCore, type Core } from '../create-core';
 import { createLogger } from '../logging';
 import { createGroups, type Groups } from './create-groups';
@@ -45,8 +45,8 @@ describe.each(TEST_DIALECTS)('groups on %s', (dialect) => {
     const config = loadConfig({ env: { SNACKBASE_DATABASE_URL: t.url, SNACKBASE_STATIC_DIR: '/nonexistent' }, envFile: null });
     core = createCore({ config, secrets, logger: createLogger({ level: 'error', format: 'json', silent: true }), db: createDatabase({ url: t.url }) });
     await core.start();
-    groups = createGroups(core.db);
-    await createSuperadmin(core.db, { email: 'root@example.com', password: 'Correct-Horse-9!' });
+    groups = createGroups(core.db, core.audit);
+    await createSuperadmin(systemContext('test'), core, { email: 'root@example.com', password: 'Correct-Horse-9!' });
     await core.db.kysely
       .insertInto('accounts')
       .values([

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { GroupDetailResponse, GroupResponse } from '@snackbase/contract';
 import { nowIso, type SnackDatabase } from '@snackbase/db';
 import { accountScope, tenantTable } from '@snackbase/tenancy';
+import type { AuditChange, AuditRecorder } from '../audit';
 import type { RequestContext } from '../context';
 import { notFound, validationFailed } from '../errors';
 import { callerOf, duplicateGroupName, groupScopeOf, uniqueAs } from './group-access';
@@ -28,7 +29,8 @@ export const GROUPS_MAX_LIMIT = 1000;
 /**
  * Groups of an account and their members (spec §5.8). Every call is confined to the caller's
  * account (superadmins: every account); a group outside it is a 404 "Group not found", exactly
- * like one that does not exist.
+ * like one that does not exist. Every write is audited in its transaction (`groups`, and
+ * `users_groups` with record id `<user_id>:<group_id>`), with `ctx`'s principal as the actor.
  */
 export interface Groups {
   create(ctx: RequestContext, input: CreateGroupInput): Promise<GroupDetailResponse>;
@@ -51,13 +53,23 @@ function cleanName(name: string): string {
   return trimmed;
 }
 
+/** A group row as the audit log records it. */
+const groupRow = (g: { id: string; account_id: string; name: string; description: string | null; created_at: string; updated_at: string }) => ({
+  id: g.id,
+  account_id: g.account_id,
+  name: g.name,
+  description: g.description,
+  created_at: g.created_at,
+  updated_at: g.updated_at,
+});
+
 /**
  * @example
- * const groups = createGroups(core.db);
+ * const groups = createGroups(core.db, core.audit);
  * const team = await groups.create(ctx, { name: 'Editors' });
  * await groups.addUser(ctx, team.id, userId);
  */
-export function createGroups(db: SnackDatabase): Groups {
+export function createGroups(db: SnackDatabase, audit: AuditRecorder): Groups {
   return {
     async create(ctx, input) {
       const caller = callerOf(ctx);
@@ -74,7 +86,9 @@ export function createGroups(db: SnackDatabase): Groups {
         if (await groups.select().select('id').where('name', '=', name).executeTakeFirst()) throw duplicateGroupName();
         const id = randomUUID();
         const now = nowIso();
-        await uniqueAs(groups.insert({ id, name, description: input.description ?? null, created_at: now, updated_at: now }).execute(), duplicateGroupName);
+        const row = { id, name, description: input.description ?? null, created_at: now, updated_at: now };
+        await uniqueAs(groups.insert(row).execute(), duplicateGroupName);
+        await audit.record(trx, ctx, { operation: 'CREATE', table: 'groups', recordId: id, accountId, after: { ...row, account_id: accountId } });
         const group = await findGroup(trx, scope, id);
         if (!group) throw groupNotFound();
         return groupDetail(trx, group);
@@ -105,8 +119,9 @@ export function createGroups(db: SnackDatabase): Groups {
         if (name !== undefined && name !== group.name) {
           if (await groups.select().select('id').where('name', '=', name).executeTakeFirst()) throw duplicateGroupName();
         }
-        const changes = { ...(name !== undefined ? { name } : {}), ...(input.description !== undefined ? { description: input.description } : {}) };
-        await uniqueAs(groups.update({ ...changes, updated_at: nowIso() }).where('id', '=', id).execute(), duplicateGroupName);
+        const changes = { ...(name !== undefined ? { name } : {}), ...(input.description !== undefined ? { description: input.description } : {}), updated_at: nowIso() };
+        await uniqueAs(groups.update(changes).where('id', '=', id).execute(), duplicateGroupName);
+        await audit.record(trx, ctx, { operation: 'UPDATE', table: 'groups', recordId: id, accountId: group.account_id, before: groupRow(group), after: changes });
         const updated = await findGroup(trx, own, id);
         if (!updated) throw groupNotFound();
         return groupDetail(trx, updated);
@@ -118,12 +133,18 @@ export function createGroups(db: SnackDatabase): Groups {
       await db.transaction(async (trx) => {
         const group = await findGroup(trx, scope, id);
         if (!group) throw groupNotFound();
+        const members = await trx.selectFrom('users_groups').select(['user_id', 'group_id']).where('group_id', '=', group.id).execute();
         await trx.deleteFrom('users_groups').where('group_id', '=', group.id).execute();
         await tenantTable(trx, accountScope(group.account_id), 'groups').delete().where('id', '=', group.id).execute();
+        const changes: AuditChange[] = [
+          ...members.map((m): AuditChange => ({ operation: 'DELETE', table: 'users_groups', recordId: `${m.user_id}:${m.group_id}`, accountId: group.account_id, before: m })),
+          { operation: 'DELETE', table: 'groups', recordId: group.id, accountId: group.account_id, before: groupRow(group) },
+        ];
+        for (const change of changes) await audit.record(trx, ctx, change);
       });
     },
 
-    addUser: (ctx, groupId, userId) => addMember(db, groupScopeOf(callerOf(ctx)), groupId, userId),
-    removeUser: (ctx, groupId, userId) => removeMember(db, groupScopeOf(callerOf(ctx)), groupId, userId),
+    addUser: (ctx, groupId, userId) => addMember(ctx, { db, audit }, groupScopeOf(callerOf(ctx)), groupId, userId),
+    removeUser: (ctx, groupId, userId) => removeMember(ctx, { db, audit }, groupScopeOf(callerOf(ctx)), groupId, userId),
   };
 }

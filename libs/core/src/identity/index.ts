@@ -5,5 +5,5 @@ export { FORGOT_PASSWORD_MESSAGE, forgotPassword, resetPassword, sendResetLink }
 export { createIdentity } from './create-identity';
 export type { Identity } from './create-identity';
 export { register } from './register';
-export type { RegisterInput, RegisterResult } from './register';
+export type { RegisterDeps, RegisterInput, RegisterResult } from './register';
 export { resendVerification, sendVerificationMail, verifyEmail } from './verify-email';

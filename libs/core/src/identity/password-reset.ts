@@ -1,7 +1,9 @@
 import { hashPassword, passwordProblems, verifyDummyPassword } from '@snackbase/auth';
 import { nowIso, type SnackDatabase } from '@snackbase/db';
 import { accountScope, allAccounts, tenantTable } from '@snackbase/tenancy';
+import type { AuditRecorder } from '../audit';
 import { revokeUserSessions } from '../auth';
+import type { RequestContext } from '../context';
 import type { Logger } from '../logging';
 import { AppError, badRequest, notFound, serviceUnavailable, validationFailed } from '../errors';
 import type { IdentityMailer } from './identity-mailer';
@@ -45,18 +47,33 @@ export async function forgotPassword(
   return { message: FORGOT_PASSWORD_MESSAGE };
 }
 
-/** `POST /auth/reset-password`: sets the new password and ends every session of the user. */
-export async function resetPassword(db: SnackDatabase, forgetSessions: SessionsForgetter, input: { token: string; newPassword: string }): Promise<{ message: string }> {
+/**
+ * `POST /auth/reset-password`: sets the new password and ends every session of the user. The
+ * change is audited (actor: `ctx`'s principal) with the hash redacted.
+ */
+export async function resetPassword(
+  ctx: RequestContext,
+  deps: { db: SnackDatabase; audit: AuditRecorder },
+  forgetSessions: SessionsForgetter,
+  input: { token: string; newPassword: string },
+): Promise<{ message: string }> {
   const problems = passwordProblems(input.newPassword);
   if (problems.length) throw validationFailed(problems);
   const hash = await hashPassword(input.newPassword);
-  const owner = await db.transaction(async (trx) => {
+  const owner = await deps.db.transaction(async (trx) => {
     const used = await consumeOneTimeToken(trx, 'password_reset_tokens', input.token);
     if (!used) return undefined;
-    const user = await tenantTable(trx, allAccounts('reset token names its user'), 'users').select().select(['id', 'account_id']).where('id', '=', used.userId).executeTakeFirst();
+    const user = await tenantTable(trx, allAccounts('reset token names its user'), 'users')
+      .select()
+      .select(['id', 'account_id', 'password_hash', 'updated_at'])
+      .where('id', '=', used.userId)
+      .executeTakeFirst();
     if (!user) return undefined;
-    await tenantTable(trx, accountScope(user.account_id), 'users').update({ password_hash: hash, updated_at: nowIso() }).where('id', '=', user.id).execute();
+    const after = { password_hash: hash, updated_at: nowIso() };
+    await tenantTable(trx, accountScope(user.account_id), 'users').update(after).where('id', '=', user.id).execute();
     await revokeUserSessions(trx, user.account_id, user.id);
+    const before = { password_hash: user.password_hash, updated_at: user.updated_at };
+    await deps.audit.record(trx, ctx, { operation: 'UPDATE', table: 'users', recordId: user.id, accountId: user.account_id, before, after });
     return user;
   });
   if (!owner) throw badRequest('Invalid, expired, or already used reset token');

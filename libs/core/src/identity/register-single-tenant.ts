@@ -1,20 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { hashPassword, passwordProblems } from '@snackbase/auth';
-import { nowIso, type SnackDatabase } from '@snackbase/db';
+import { nowIso } from '@snackbase/db';
 import { accountScope, tenantTable } from '@snackbase/tenancy';
-import type { Logger } from '../logging';
+import type { RequestContext } from '../context';
 import { conflict, notFound, validationFailed } from '../errors';
-import type { IdentityMailer } from './identity-mailer';
-import type { RegisterInput, RegisterResult } from './register';
+import type { RegisterDeps, RegisterInput, RegisterResult } from './register';
 import { finishRegistration } from './verify-email';
 
 const USER_ROLE_ID = 2;
 
 /**
  * Single-tenant registration (spec §2.2): the new user joins the configured account with role
- * `user`; `account_name`/`account_slug` are ignored and no group is created.
+ * `user`; `account_name`/`account_slug` are ignored and no group is created. Audited like
+ * {@link register}.
  */
-export async function registerSingleTenant(deps: { db: SnackDatabase; mail: IdentityMailer; logger: Logger }, slug: string, input: RegisterInput): Promise<RegisterResult> {
+export async function registerSingleTenant(ctx: RequestContext, deps: RegisterDeps, slug: string, input: RegisterInput): Promise<RegisterResult> {
   const { db } = deps;
   const problems = passwordProblems(input.password);
   if (problems.length) throw validationFailed(problems);
@@ -29,7 +29,9 @@ export async function registerSingleTenant(deps: { db: SnackDatabase; mail: Iden
     if (await users.select().select('id').where('email', '=', email).executeTakeFirst()) {
       throw conflict('An account with this email already exists', 'conflict', { field: 'email' });
     }
-    await users.insert({ ...user, password_hash: passwordHash, role_id: USER_ROLE_ID, is_active: true, email_verified: false, updated_at: now }).execute();
+    const row = { ...user, password_hash: passwordHash, role_id: USER_ROLE_ID, is_active: true, email_verified: false, updated_at: now };
+    await users.insert(row).execute();
+    await deps.audit.record(trx, ctx, { operation: 'CREATE', table: 'users', recordId: user.id, accountId: account.id, after: { ...row, account_id: account.id } });
   });
   return finishRegistration(deps, account, { id: user.id, email, role: 'user', created_at: now });
 }

@@ -4,6 +4,8 @@ import { nowIso, type SnackDatabase } from '@snackbase/db';
 import { accountScope, deriveSlug, slugProblem, tenantTable } from '@snackbase/tenancy';
 import type { Logger } from '../logging';
 import { insertAccount, slugTaken } from '../accounts';
+import type { AuditChange, AuditRecorder } from '../audit';
+import type { RequestContext } from '../context';
 import { conflict, validationFailed } from '../errors';
 import type { IdentityMailer } from './identity-mailer';
 import { finishRegistration, type RegistrationAnswer } from './verify-email';
@@ -29,12 +31,21 @@ function slugDetail(slug: string) {
   return [{ field: 'account_slug', message: problem, code }];
 }
 
+/** What registration needs. */
+export interface RegisterDeps {
+  readonly db: SnackDatabase;
+  readonly mail: IdentityMailer;
+  readonly logger: Logger;
+  readonly audit: AuditRecorder;
+}
+
 /**
  * Multi-tenant registration (spec §2.2): a new account, its first user (role admin, unverified)
- * and the account's `pii_access` group with that user in it, all in one transaction; then the
- * verification mail, whose failure is logged and does not undo the registration.
+ * and the account's `pii_access` group with that user in it, all in one transaction with their
+ * audit entries (actor: `ctx`'s principal, anonymous for a sign-up); then the verification mail,
+ * whose failure is logged and does not undo the registration.
  */
-export async function register(deps: { db: SnackDatabase; mail: IdentityMailer; logger: Logger }, input: RegisterInput): Promise<RegisterResult> {
+export async function register(ctx: RequestContext, deps: RegisterDeps, input: RegisterInput): Promise<RegisterResult> {
   const { db } = deps;
   const email = input.email.trim().toLowerCase();
   const name = input.account_name?.trim() ?? '';
@@ -52,15 +63,20 @@ export async function register(deps: { db: SnackDatabase; mail: IdentityMailer; 
     const scope = accountScope(account.id);
     const now = nowIso();
     const user = { id: randomUUID(), email, created_at: now };
-    await tenantTable(trx, scope, 'users')
-      .insert({ ...user, password_hash: passwordHash, role_id: ADMIN_ROLE_ID, is_active: true, email_verified: false, updated_at: now })
-      .execute();
-    const groupId = randomUUID();
-    await tenantTable(trx, scope, 'groups')
-      .insert({ id: groupId, name: 'pii_access', description: 'Users in this group can view unmasked PII data', created_at: now, updated_at: now })
-      .execute();
+    const userRow = { ...user, password_hash: passwordHash, role_id: ADMIN_ROLE_ID, is_active: true, email_verified: false, updated_at: now };
+    await tenantTable(trx, scope, 'users').insert(userRow).execute();
+    const group = { id: randomUUID(), name: 'pii_access', description: 'Users in this group can view unmasked PII data', created_at: now, updated_at: now };
+    await tenantTable(trx, scope, 'groups').insert(group).execute();
     // users_groups has no account_id: both ends were just created inside this scope.
-    await trx.insertInto('users_groups').values({ user_id: user.id, group_id: groupId }).execute();
+    const membership = { user_id: user.id, group_id: group.id };
+    await trx.insertInto('users_groups').values(membership).execute();
+    const changes: AuditChange[] = [
+      { operation: 'CREATE', table: 'accounts', recordId: account.id, accountId: account.id, after: { ...account } },
+      { operation: 'CREATE', table: 'users', recordId: user.id, accountId: account.id, after: { ...userRow, account_id: account.id } },
+      { operation: 'CREATE', table: 'groups', recordId: group.id, accountId: account.id, after: { ...group, account_id: account.id } },
+      { operation: 'CREATE', table: 'users_groups', recordId: `${user.id}:${group.id}`, accountId: account.id, after: membership },
+    ];
+    for (const change of changes) await deps.audit.record(trx, ctx, change);
     return { account, user };
   });
   return finishRegistration(deps, account, { id: user.id, email, role: 'admin', created_at: user.created_at });

@@ -1,5 +1,7 @@
 import { fromDbBool, nowIso, type SnackDatabase } from '@snackbase/db';
 import { accountScope, allAccounts, tenantTable } from '@snackbase/tenancy';
+import type { AuditRecorder } from '../audit';
+import type { RequestContext } from '../context';
 import { badRequest } from '../errors';
 import type { Logger } from '../logging';
 import type { IdentityMailer } from './identity-mailer';
@@ -50,16 +52,30 @@ export interface RegistrationAnswer {
   readonly user: { id: string; email: string; role: string; is_active: boolean; created_at: string };
 }
 
-/** `POST /auth/verify-email`: marks the user verified; an unknown, used or expired token is a 400. */
-export async function verifyEmail(db: SnackDatabase, token: string): Promise<{ message: string; user: { id: string; email: string; email_verified: true } }> {
-  const user = await db.transaction(async (trx) => {
+/**
+ * `POST /auth/verify-email`: marks the user verified (audited, actor: `ctx`'s principal); an
+ * unknown, used or expired token is a 400.
+ */
+export async function verifyEmail(
+  ctx: RequestContext,
+  deps: { db: SnackDatabase; audit: AuditRecorder },
+  token: string,
+): Promise<{ message: string; user: { id: string; email: string; email_verified: true } }> {
+  const user = await deps.db.transaction(async (trx) => {
     const used = await consumeOneTimeToken(trx, 'email_verification_tokens', token);
     if (!used) return undefined;
     // The token row names the user, not the account: find the account once, then act in its scope.
-    const owner = await tenantTable(trx, allAccounts('verification token names its user'), 'users').select().select(['id', 'email', 'account_id']).where('id', '=', used.userId).executeTakeFirst();
+    const owner = await tenantTable(trx, allAccounts('verification token names its user'), 'users')
+      .select()
+      .select(['id', 'email', 'account_id', 'email_verified', 'email_verified_at', 'updated_at'])
+      .where('id', '=', used.userId)
+      .executeTakeFirst();
     if (!owner) return undefined;
     const now = nowIso();
-    await tenantTable(trx, accountScope(owner.account_id), 'users').update({ email_verified: true, email_verified_at: now, updated_at: now }).where('id', '=', owner.id).execute();
+    const after = { email_verified: true, email_verified_at: now, updated_at: now };
+    await tenantTable(trx, accountScope(owner.account_id), 'users').update(after).where('id', '=', owner.id).execute();
+    const before = { email_verified: fromDbBool(owner.email_verified), email_verified_at: owner.email_verified_at, updated_at: owner.updated_at };
+    await deps.audit.record(trx, ctx, { operation: 'UPDATE', table: 'users', recordId: owner.id, accountId: owner.account_id, before, after });
     return owner;
   });
   if (!user) throw badRequest('Invalid or expired verification token', 'bad_request');

@@ -1,5 +1,7 @@
-import { nowIso, type SnackDatabase } from '@snackbase/db';
+import { fromDbBool, nowIso, type SnackDatabase } from '@snackbase/db';
 import { accountScope, allAccounts, tenantTable } from '@snackbase/tenancy';
+import type { AuditRecorder } from '../audit';
+import type { RequestContext } from '../context';
 import type { Mail } from '../mail';
 import { INVITATION_TTL_TEXT } from './invitation-rows';
 
@@ -34,7 +36,7 @@ export async function userEmail(db: SnackDatabase, userId: string | null): Promi
  * sent. Resolves false when no provider is configured; a failed send rejects (callers decide).
  * Never call it inside `db.transaction`.
  */
-export async function mailInvitation(deps: { db: SnackDatabase; mail: InvitationMailer }, input: InvitationMailInput): Promise<boolean> {
+export async function mailInvitation(ctx: RequestContext, deps: { db: SnackDatabase; mail: InvitationMailer; audit: AuditRecorder }, input: InvitationMailInput): Promise<boolean> {
   const account = await deps.db.kysely.selectFrom('accounts').select('name').where('id', '=', input.accountId).executeTakeFirst();
   const result = await deps.mail.send({
     to: input.email,
@@ -51,9 +53,14 @@ export async function mailInvitation(deps: { db: SnackDatabase; mail: Invitation
     links: { invitation_url: { path: '/accept-invitation', params: { token: input.token } } },
   });
   if (result.status !== 'sent') return false;
-  await tenantTable(deps.db.kysely, accountScope(input.accountId), 'invitations')
-    .update({ email_sent: true, email_sent_at: nowIso() })
-    .where('invitations.id', '=', input.invitationId)
-    .execute();
+  await deps.db.transaction(async (trx) => {
+    const invitations = tenantTable(trx, accountScope(input.accountId), 'invitations');
+    const before = await invitations.select().select(['invitations.email_sent', 'invitations.email_sent_at']).where('invitations.id', '=', input.invitationId).executeTakeFirst();
+    if (!before) return;
+    const after = { email_sent: true, email_sent_at: nowIso() };
+    await invitations.update(after).where('invitations.id', '=', input.invitationId).execute();
+    const old = { email_sent: fromDbBool(before.email_sent), email_sent_at: before.email_sent_at };
+    await deps.audit.record(trx, ctx, { operation: 'UPDATE', table: 'invitations', recordId: input.invitationId, accountId: input.accountId, before: old, after });
+  });
   return true;
 }

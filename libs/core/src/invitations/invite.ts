@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { hashToken, randomToken } from '@snackbase/auth';
 import type { InvitationResponse } from '@snackbase/contract';
-import { nowIso, type GlobalDatabase, type SnackDatabase } from '@snackbase/db';
+import { fromDbBool, nowIso, type GlobalDatabase, type SnackDatabase } from '@snackbase/db';
 import { accountScope, tenantTable } from '@snackbase/tenancy';
+import type { AuditRecorder } from '../audit';
 import type { RequestContext } from '../context';
 import { conflict, notFound, serviceUnavailable, validationFailed } from '../errors';
 import type { Logger } from '../logging';
@@ -18,6 +19,7 @@ export interface InviteDeps {
   readonly db: SnackDatabase;
   readonly mail: InvitationMailer;
   readonly logger: Logger;
+  readonly audit: AuditRecorder;
 }
 
 /** `POST /invitations` body. `account_id` counts for superadmins only, `role_id` for admins and superadmins. */
@@ -58,11 +60,11 @@ async function checkInvitable(trx: Trx, accountId: string, email: string, roleId
 }
 
 /**
- * `POST /invitations` (spec §10.6, §12.1 items 9–10 fixed): stores only the token's hash, commits,
- * then mails the link. A mail that cannot be sent leaves the invitation pending with
- * `email_sent: false` (the inviter can resend); the token is never returned.
+ * `POST /invitations` (spec §10.6, §12.1 items 9–10 fixed): stores only the token's hash (audited,
+ * redacted), commits, then mails the link. A mail that cannot be sent leaves the invitation
+ * pending with `email_sent: false` (the inviter can resend); the token is never returned.
  */
-export async function createInvitation(deps: InviteDeps, ctx: RequestContext, input: CreateInvitationInput): Promise<InvitationResponse> {
+export async function createInvitation(ctx: RequestContext, deps: InviteDeps, input: CreateInvitationInput): Promise<InvitationResponse> {
   const caller = callerOf(ctx);
   const accountId = caller.isSuperadmin && input.account_id ? input.account_id : caller.accountId;
   const email = input.email.trim().toLowerCase();
@@ -74,12 +76,13 @@ export async function createInvitation(deps: InviteDeps, ctx: RequestContext, in
   await deps.db.transaction(async (trx) => {
     if (!(await trx.selectFrom('accounts').select('id').where('id', '=', accountId).executeTakeFirst())) throw notFound('Account not found');
     await checkInvitable(trx, accountId, email, roleId, groupIds);
-    await tenantTable(trx, accountScope(accountId), 'invitations')
-      .insert({ id, email, token_hash: hashToken(token), role_id: roleId, group_ids: JSON.stringify(groupIds), invited_by: caller.userId, expires_at: expiresAt, created_at: nowIso() })
-      .execute();
+    const row = { id, email, token_hash: hashToken(token), role_id: roleId, group_ids: JSON.stringify(groupIds), invited_by: caller.userId, expires_at: expiresAt, created_at: nowIso() };
+    await tenantTable(trx, accountScope(accountId), 'invitations').insert(row).execute();
+    const after = { ...row, account_id: accountId, group_ids: groupIds, accepted_at: null, cancelled_at: null, email_sent: false, email_sent_at: null };
+    await deps.audit.record(trx, ctx, { operation: 'CREATE', table: 'invitations', recordId: id, accountId, after });
   });
   try {
-    await mailInvitation(deps, { invitationId: id, accountId, email, token, expiresAt, invitedBy: caller.email });
+    await mailInvitation(ctx, deps, { invitationId: id, accountId, email, token, expiresAt, invitedBy: caller.email });
   } catch (e) {
     deps.logger.warn('invitation mail failed', { error: (e as Error).message, account_id: accountId, invitation_id: id });
   }
@@ -89,10 +92,32 @@ export async function createInvitation(deps: InviteDeps, ctx: RequestContext, in
 }
 
 /**
+ * Gives the invitation `token` and a fresh 48 h, audited; a 404 when it was accepted or cancelled
+ * meanwhile. Returns the new expiry.
+ */
+async function renewToken(ctx: RequestContext, deps: InviteDeps, row: { id: string; account_id: string }, token: string): Promise<string> {
+  const expiresAt = newExpiry();
+  await deps.db.transaction(async (trx) => {
+    const invitations = tenantTable(trx, accountScope(row.account_id), 'invitations');
+    const before = await invitations
+      .select()
+      .select(['invitations.token_hash', 'invitations.expires_at', 'invitations.email_sent', 'invitations.email_sent_at'])
+      .where('invitations.id', '=', row.id)
+      .executeTakeFirst();
+    const after = { token_hash: hashToken(token), expires_at: expiresAt, email_sent: false, email_sent_at: null };
+    const renewed = await invitations.update(after).where('invitations.id', '=', row.id).where('invitations.accepted_at', 'is', null).where('invitations.cancelled_at', 'is', null).executeTakeFirst();
+    if (!before || Number(renewed.numUpdatedRows) !== 1) throw invitationNotFound(); // accepted or cancelled meanwhile
+    const old = { ...before, email_sent: fromDbBool(before.email_sent) };
+    await deps.audit.record(trx, ctx, { operation: 'UPDATE', table: 'invitations', recordId: row.id, accountId: row.account_id, before: old, after });
+  });
+  return expiresAt;
+}
+
+/**
  * `POST /invitations/{id}/resend`: a new token and a fresh 48 h (the old link dies at once), then
  * the mail. Pending and expired invitations can be resent; accepted and cancelled ones are a 400.
  */
-export async function resendInvitation(deps: InviteDeps, ctx: RequestContext, id: string): Promise<{ message: string }> {
+export async function resendInvitation(ctx: RequestContext, deps: InviteDeps, id: string): Promise<{ message: string }> {
   const caller = callerOf(ctx);
   const row = await findInvitation(deps.db.kysely, invitationScopeOf(caller), id);
   if (!row) throw invitationNotFound();
@@ -102,18 +127,11 @@ export async function resendInvitation(deps: InviteDeps, ctx: RequestContext, id
     throw validationFailed([{ field: 'status', message, code: 'invalid_status' }], message);
   }
   const token = randomToken(32);
-  const expiresAt = newExpiry();
-  const renewed = await tenantTable(deps.db.kysely, accountScope(row.account_id), 'invitations')
-    .update({ token_hash: hashToken(token), expires_at: expiresAt, email_sent: false, email_sent_at: null })
-    .where('invitations.id', '=', row.id)
-    .where('invitations.accepted_at', 'is', null)
-    .where('invitations.cancelled_at', 'is', null)
-    .executeTakeFirst();
-  if (Number(renewed.numUpdatedRows) !== 1) throw invitationNotFound(); // accepted or cancelled meanwhile
+  const expiresAt = await renewToken(ctx, deps, row, token);
   const invitedBy = (await userEmail(deps.db, row.invited_by)) ?? caller.email;
   let sent = false;
   try {
-    sent = await mailInvitation(deps, { invitationId: row.id, accountId: row.account_id, email: row.email, token, expiresAt, invitedBy });
+    sent = await mailInvitation(ctx, deps, { invitationId: row.id, accountId: row.account_id, email: row.email, token, expiresAt, invitedBy });
   } catch (e) {
     deps.logger.warn('invitation mail failed', { error: (e as Error).message, account_id: row.account_id, invitation_id: row.id });
   }

@@ -1,6 +1,7 @@
 import type { InvitationListResponse, InvitationStatus } from '@snackbase/contract';
 import { nowIso, type SnackDatabase } from '@snackbase/db';
 import { accountScope, tenantTable } from '@snackbase/tenancy';
+import type { AuditRecorder } from '../audit';
 import type { RequestContext } from '../context';
 import { validationFailed } from '../errors';
 import { callerOf, invitationScopeOf } from './invitation-access';
@@ -48,10 +49,11 @@ export async function listInvitations(db: SnackDatabase, ctx: RequestContext, qu
 /**
  * `DELETE /invitations/{id}`: cancels the invitation, whose link dies at once. The row stays, with
  * status `cancelled` (the reference deletes it; keeping it gives `status_filter=cancelled` a
- * meaning). Cancelling twice is a no-op; an accepted invitation cannot be cancelled (400).
+ * meaning). Cancelling twice is a no-op; an accepted invitation cannot be cancelled (400). The
+ * cancellation is audited; a no-op is not.
  */
-export async function cancelInvitation(db: SnackDatabase, ctx: RequestContext, id: string): Promise<void> {
-  const row = await findInvitation(db.kysely, invitationScopeOf(callerOf(ctx)), id);
+export async function cancelInvitation(ctx: RequestContext, deps: { db: SnackDatabase; audit: AuditRecorder }, id: string): Promise<void> {
+  const row = await findInvitation(deps.db.kysely, invitationScopeOf(callerOf(ctx)), id);
   if (!row) throw invitationNotFound();
   const status = invitationStatus(row);
   if (status === 'cancelled') return;
@@ -59,10 +61,15 @@ export async function cancelInvitation(db: SnackDatabase, ctx: RequestContext, i
     const message = 'Cannot cancel invitation with status: accepted';
     throw validationFailed([{ field: 'status', message, code: 'invalid_status' }], message);
   }
-  await tenantTable(db.kysely, accountScope(row.account_id), 'invitations')
-    .update({ cancelled_at: nowIso() })
-    .where('invitations.id', '=', row.id)
-    .where('invitations.accepted_at', 'is', null)
-    .where('invitations.cancelled_at', 'is', null)
-    .execute();
+  await deps.db.transaction(async (trx) => {
+    const after = { cancelled_at: nowIso() };
+    const cancelled = await tenantTable(trx, accountScope(row.account_id), 'invitations')
+      .update(after)
+      .where('invitations.id', '=', row.id)
+      .where('invitations.accepted_at', 'is', null)
+      .where('invitations.cancelled_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(cancelled.numUpdatedRows) !== 1) return; // cancelled or accepted meanwhile
+    await deps.audit.record(trx, ctx, { operation: 'UPDATE', table: 'invitations', recordId: row.id, accountId: row.account_id, before: { cancelled_at: null }, after });
+  });
 }

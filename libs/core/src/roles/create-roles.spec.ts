@@ -36,7 +36,7 @@ describe.each(TEST_DIALECTS)('roles on %s', (dialect) => {
     const config = loadConfig({ env: { SNACKBASE_DATABASE_URL: t.url, SNACKBASE_STATIC_DIR: '/nonexistent' }, envFile: null });
     core = createCore({ config, secrets, logger: createLogger({ level: 'error', format: 'json', silent: true }), db: createDatabase({ url: t.url }) });
     await core.start();
-    roles = createRoles(core.db);
+    roles = createRoles(core.db, core.audit);
   });
   afterAll(async () => {
     await core.close();

@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { RoleListResponse, RoleResponse } from '@snackbase/contract';
 import { translateDbError, type GlobalDatabase, type SnackDatabase } from '@snackbase/db';
 import { allAccounts, tenantTable } from '@snackbase/tenancy';
+import type { AuditRecorder } from '../audit';
 import type { RequestContext } from '../context';
 import { AppError, conflict, forbidden, notFound, unauthorized, validationFailed } from '../errors';
 
@@ -13,7 +14,8 @@ export interface RoleInput {
 
 /**
  * The global roles (spec §5.8), superadmin only. The seeded `admin` (1) and `user` (2) roles
- * cannot be deleted or renamed; a role still held by users cannot be deleted.
+ * cannot be deleted or renamed; a role still held by users cannot be deleted. Writes are
+ * audited (table `roles`, no account) with `ctx`'s principal as the actor.
  */
 export interface Roles {
   list(ctx: RequestContext): Promise<RoleListResponse>;
@@ -57,15 +59,17 @@ async function nameTaken(trx: Trx, name: string, exceptId?: number): Promise<boo
  * inside the transaction; on PostgreSQL two concurrent creates may pick the same one, and the
  * loser retries with a fresh transaction.
  */
-async function insertRole(db: SnackDatabase, name: string, description: string | null): Promise<RoleResponse> {
+async function insertRole(ctx: RequestContext, deps: { db: SnackDatabase; audit: AuditRecorder }, name: string, description: string | null): Promise<RoleResponse> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await db.transaction(async (trx) => {
+      return await deps.db.transaction(async (trx) => {
         if (await nameTaken(trx, name)) throw duplicateRole(name);
         const max = await trx.selectFrom('roles').select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();
         const id = Number(max?.max ?? 0) + 1;
-        await trx.insertInto('roles').values({ id, name, description }).execute();
-        return { id, name, description };
+        const role = { id, name, description };
+        await trx.insertInto('roles').values(role).execute();
+        await deps.audit.record(trx, ctx, { operation: 'CREATE', table: 'roles', recordId: id, accountId: null, after: role });
+        return role;
       });
     } catch (e) {
       const failure = translateDbError(e);
@@ -77,10 +81,10 @@ async function insertRole(db: SnackDatabase, name: string, description: string |
 
 /**
  * @example
- * const roles = createRoles(core.db);
+ * const roles = createRoles(core.db, core.audit);
  * const editor = await roles.create(ctx, { name: 'editor' });
  */
-export function createRoles(db: SnackDatabase): Roles {
+export function createRoles(db: SnackDatabase, audit: AuditRecorder): Roles {
   return {
     async list(ctx) {
       requireSuperadmin(ctx);
@@ -97,7 +101,7 @@ export function createRoles(db: SnackDatabase): Roles {
 
     async create(ctx, input) {
       requireSuperadmin(ctx);
-      return insertRole(db, cleanName(input.name), input.description ?? null);
+      return insertRole(ctx, { db, audit }, cleanName(input.name), input.description ?? null);
     },
 
     async update(ctx, id, input) {
@@ -110,8 +114,10 @@ export function createRoles(db: SnackDatabase): Roles {
           if (name !== role.name && isSeeded(role)) throw unprocessable(`Cannot rename default role '${role.name}'`);
           if (await nameTaken(trx, name, id)) throw duplicateRole(name);
           const description = input.description === undefined ? role.description : input.description;
-          await trx.updateTable('roles').set({ name, description }).where('id', '=', id).execute();
-          return { id, name, description };
+          const after = { name, description };
+          await trx.updateTable('roles').set(after).where('id', '=', id).execute();
+          await audit.record(trx, ctx, { operation: 'UPDATE', table: 'roles', recordId: id, accountId: null, before: role, after });
+          return { id, ...after };
         });
       } catch (e) {
         if (translateDbError(e)?.kind === 'unique') throw duplicateRole(name);
@@ -129,6 +135,7 @@ export function createRoles(db: SnackDatabase): Roles {
         const holder = await users.select().select('users.id').where('users.role_id', '=', id).limit(1).executeTakeFirst();
         if (holder) throw conflict(`Cannot delete role '${role.name}': users still have it`, 'conflict');
         await trx.deleteFrom('roles').where('id', '=', id).execute();
+        await audit.record(trx, ctx, { operation: 'DELETE', table: 'roles', recordId: id, accountId: null, before: role });
       });
     },
   };

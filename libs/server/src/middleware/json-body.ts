@@ -8,14 +8,18 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  * JSON bodies only, within the size limit: a body with another content type is a 415, one
  * over the limit a 413 (checked while streaming), unparseable JSON a 400. Keys that could
  * reach an object's prototype (`__proto__`, `constructor`, `prototype`) are dropped while
- * parsing. Routes that take uploads mount their own parser before this one.
+ * parsing; strings with NUL characters are refused (400). Routes that take uploads mount their own parser before this one.
  */
 export function jsonBody(limitBytes: number) {
   const parse = express.json({
     limit: limitBytes,
     strict: false,
     type: () => true,
-    reviver: (key, value) => (FORBIDDEN_KEYS.has(key) ? undefined : value),
+    reviver: (key, value) => {
+      // PostgreSQL cannot store NUL in text; refusing it here keeps both dialects alike.
+      if (typeof value === 'string' && value.includes('\u0000')) throw new SyntaxError('NUL characters are not allowed');
+      return FORBIDDEN_KEYS.has(key) ? undefined : value;
+    },
   });
   return (req: Request, res: Response, next: NextFunction) => {
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;

@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import { accountDetailSchema, accountListQuerySchema, createAccountRequestSchema, pageQuerySchema, updateAccountRequestSchema } from '@snackbase/contract';
 import type { AccountListQuery, Core } from '@snackbase/core';
-import { requireSuperadmin } from '../middleware/authenticate';
+import { contextOf, requireSuperadmin } from '../middleware/authenticate';
 import type { RouteRegistry } from '../openapi/route-registry';
 
 type Query = Record<string, string | undefined>;
@@ -12,7 +12,7 @@ export function registerAccountsRoutes(registry: RouteRegistry, router: Router, 
   const tags = ['accounts'];
   const detail = { description: 'Account', schema: accountDetailSchema };
   registry.add(router, {
-    method: 'get', path: base, summary: 'List accounts', tags, security: 'bearer', query: accountListQuerySchema, responses: { 200: { description: 'A page of accounts' } },
+    method: 'get', path: base, summary: 'List accounts', tags, access: 'superadmin', query: accountListQuerySchema, responses: { 200: { description: 'A page of accounts' } },
     handler: async (req, res) => {
       requireSuperadmin(res);
       const q = req.query as Query;
@@ -27,36 +27,36 @@ export function registerAccountsRoutes(registry: RouteRegistry, router: Router, 
     },
   });
   registry.add(router, {
-    method: 'post', path: base, summary: 'Create an account', tags, security: 'bearer', body: createAccountRequestSchema, responses: { 201: detail },
+    method: 'post', path: base, summary: 'Create an account', tags, access: 'superadmin', body: createAccountRequestSchema, responses: { 201: detail },
     handler: async (req, res) => {
       requireSuperadmin(res);
-      res.status(201).json(await core.accounts.create(req.body as { name: string; slug?: string }));
+      res.status(201).json(await core.accounts.create(contextOf(req, res), req.body as { name: string; slug?: string }));
     },
   });
   registry.add(router, {
-    method: 'get', path: `${base}/:id`, summary: 'Get an account', tags, security: 'bearer', responses: { 200: detail },
+    method: 'get', path: `${base}/:id`, summary: 'Get an account', tags, access: 'superadmin', responses: { 200: detail },
     handler: async (req, res) => {
       requireSuperadmin(res);
       res.json(await core.accounts.get(String(req.params['id'])));
     },
   });
   registry.add(router, {
-    method: 'put', path: `${base}/:id`, summary: 'Rename an account', tags, security: 'bearer', body: updateAccountRequestSchema, responses: { 200: detail },
+    method: 'put', path: `${base}/:id`, summary: 'Rename an account', tags, access: 'superadmin', body: updateAccountRequestSchema, responses: { 200: detail },
     handler: async (req, res) => {
       requireSuperadmin(res);
-      res.json(await core.accounts.rename(String(req.params['id']), (req.body as { name: string }).name));
+      res.json(await core.accounts.rename(contextOf(req, res), String(req.params['id']), (req.body as { name: string }).name));
     },
   });
   registry.add(router, {
-    method: 'delete', path: `${base}/:id`, summary: 'Delete an account and everything it owns', tags, security: 'bearer', responses: { 204: { description: 'Deleted' } },
+    method: 'delete', path: `${base}/:id`, summary: 'Delete an account and everything it owns', tags, access: 'superadmin', responses: { 204: { description: 'Deleted' } },
     handler: async (req, res) => {
       requireSuperadmin(res);
-      await core.accounts.remove(String(req.params['id']));
+      await core.accounts.remove(contextOf(req, res), String(req.params['id']));
       res.status(204).end();
     },
   });
   registry.add(router, {
-    method: 'get', path: `${base}/:id/users`, summary: 'List the users of an account', tags, security: 'bearer', query: pageQuerySchema, responses: { 200: { description: 'A page of users' } },
+    method: 'get', path: `${base}/:id/users`, summary: 'List the users of an account', tags, access: 'superadmin', query: pageQuerySchema, responses: { 200: { description: 'A page of users' } },
     handler: async (req, res) => {
       requireSuperadmin(res);
       const q = req.query as Query;

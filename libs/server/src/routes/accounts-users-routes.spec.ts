@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import request from 'supertest';
-import { createCore, createLogger, createSuperadmin, loadConfig, type Core } from '@snackbase/core';
+import { createCore, createLogger, createSuperadmin, loadConfig, systemContext, type Core } from '@snackbase/core';
 import { createDatabase } from '@snackbase/db';
 import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '@snackbase/testing';
 import { createApp } from '../create-app';
@@ -33,7 +33,7 @@ describe.each(TEST_DIALECTS)('superadmin accounts and users APIs on %s', (dialec
     core = createCore({ config, secrets, logger: createLogger({ level: 'error', format: 'json', silent: true }), db: createDatabase({ url: t.url }) });
     await core.start();
     app = createApp(core);
-    await createSuperadmin(core.db, { email: 'root@example.com', password: PASSWORD });
+    await createSuperadmin(systemContext('test'), core, { email: 'root@example.com', password: PASSWORD });
     sa = await signIn('system', 'root@example.com');
   });
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
 import request from 'supertest';
 import { hashPassword, hashToken, randomToken } from '@snackbase/auth';
-import { createCore, createLogger, createSuperadmin, loadConfig, SYSTEM_ACCOUNT_ID, type Core } from '@snackbase/core';
+import { createCore, createLogger, createSuperadmin, loadConfig, SYSTEM_ACCOUNT_ID, systemContext, type Core } from '@snackbase/core';
 import { createDatabase } from '@snackbase/db';
 import { accountScope, allAccounts, tenantTable } from '@snackbase/tenancy';
 import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '@snackbase/testing';
@@ -45,7 +45,7 @@ describe.each(TEST_DIALECTS)('API keys on %s', (dialect) => {
     core = createCore({ config, secrets, logger: createLogger({ level: 'error', format: 'json', silent: true }), db: createDatabase({ url: t.url }) });
     await core.start();
     app = createApp(core);
-    const root = await createSuperadmin(core.db, { email: 'root@example.com', password: PASSWORD });
+    const root = await createSuperadmin(systemContext('test'), core, { email: 'root@example.com', password: PASSWORD });
     ids['root'] = root.id;
     jwt['root'] = (await request(app).post('/api/v1/auth/login').send({ account: 'system', email: 'root@example.com', password: PASSWORD }).expect(200)).body.token;
     await core.db.kysely.insertInto('accounts').values({ id: acme.id, account_code: acme.code, slug: acme.slug, name: 'Acme' }).execute();

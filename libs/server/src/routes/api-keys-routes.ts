@@ -13,14 +13,14 @@ export function registerApiKeysRoutes(registry: RouteRegistry, router: Router, c
   const tags = ['api-keys'];
   const notFound = { description: 'API key not found (or not the caller\'s)' };
   registry.add(router, {
-    method: 'get', path: base, summary: 'List the caller\'s API keys (masked)', tags, security: 'bearer', responses: { 200: { description: '{items, total}', schema: apiKeyListResponseSchema } },
+    method: 'get', path: base, summary: 'List the caller\'s API keys (masked)', tags, access: 'superadmin', responses: { 200: { description: '{items, total}', schema: apiKeyListResponseSchema } },
     handler: async (req, res) => {
       requireSuperadmin(res);
       res.json(await core.apiKeys.list(contextOf(req, res)));
     },
   });
   registry.add(router, {
-    method: 'post', path: base, summary: 'Create an API key (the plaintext key is shown once)', tags, security: 'bearer', body: createApiKeyRequestSchema,
+    method: 'post', path: base, summary: 'Create an API key (the plaintext key is shown once)', tags, access: 'superadmin', body: createApiKeyRequestSchema,
     responses: { 201: { description: 'Created', schema: apiKeyCreatedResponseSchema }, 400: { description: 'Expiry in the past or too many keys' }, 403: { description: 'Not a superadmin, or authenticated by an API key' } },
     handler: async (req, res) => {
       requireSuperadmin(res);
@@ -29,14 +29,14 @@ export function registerApiKeysRoutes(registry: RouteRegistry, router: Router, c
     },
   });
   registry.add(router, {
-    method: 'get', path: `${base}/:id`, summary: 'One of the caller\'s API keys (masked)', tags, security: 'bearer', responses: { 200: { description: 'API key', schema: apiKeyDetailResponseSchema }, 404: notFound },
+    method: 'get', path: `${base}/:id`, summary: 'One of the caller\'s API keys (masked)', tags, access: 'superadmin', responses: { 200: { description: 'API key', schema: apiKeyDetailResponseSchema }, 404: notFound },
     handler: async (req, res) => {
       requireSuperadmin(res);
       res.json(await core.apiKeys.get(contextOf(req, res), String(req.params['id'])));
     },
   });
   registry.add(router, {
-    method: 'delete', path: `${base}/:id`, summary: 'Revoke an API key; it stops working at once', tags, security: 'bearer', responses: { 204: { description: 'Revoked' }, 404: notFound },
+    method: 'delete', path: `${base}/:id`, summary: 'Revoke an API key; it stops working at once', tags, access: 'superadmin', responses: { 204: { description: 'Revoked' }, 404: notFound },
     handler: async (req, res) => {
       requireSuperadmin(res);
       await core.apiKeys.revoke(contextOf(req, res), String(req.params['id']));

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import request from 'supertest';
 import { hashPassword } from '@snackbase/auth';
 import * as contract from '@snackbase/contract';
-import { createAudit, createCore, createLogger, createSuperadmin, loadConfig, type Audit, type Core, type RequestContext } from '@snackbase/core';
+import { createAudit, createCore, createLogger, createSuperadmin, loadConfig, systemContext, type Audit, type Core, type RequestContext } from '@snackbase/core';
 import { createDatabase } from '@snackbase/db';
 import { accountScope, tenantTable } from '@snackbase/tenancy';
 import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '@snackbase/testing';
@@ -64,13 +64,15 @@ describe.each(TEST_DIALECTS)('audit routes on %s', (dialect) => {
   beforeAll(async () => {
     t = await createTestDatabase(dialect);
     await t.db.destroy();
-    const config = loadConfig({ env: { SNACKBASE_DATABASE_URL: t.url, SNACKBASE_STATIC_DIR: '/nonexistent' }, envFile: null });
+    // The core's own writes (superadmin, logins) stay out of the chain, so the fixture entries are ids 1–5.
+    const config = loadConfig({ env: { SNACKBASE_DATABASE_URL: t.url, SNACKBASE_STATIC_DIR: '/nonexistent', SNACKBASE_AUDIT_LOGGING_ENABLED: 'false' }, envFile: null });
     const logger = createLogger({ level: 'error', format: 'json', silent: true });
     const base = createCore({ config, secrets, logger, db: createDatabase({ url: t.url }) });
-    core = Object.assign(base, { audit: createAudit({ db: base.db, config, logger }) });
+    const quiet = base.audit;
+    core = Object.assign(base, { audit: createAudit({ db: base.db, config: { auditLoggingEnabled: true }, logger }) });
     await core.start();
     ({ app, registry } = buildTestApp(core));
-    await createSuperadmin(core.db, { email: 'root@example.com', password: PASSWORD });
+    await createSuperadmin(systemContext('test'), { db: core.db, audit: quiet }, { email: 'root@example.com', password: PASSWORD });
     await core.db.kysely.insertInto('accounts').values({ id: A.id, account_code: A.code, slug: 'acme', name: 'Acme' }).execute();
     for (const [id, email, role] of [[ids.userA, 'ann@acme.test', 2], [ids.adminA, 'adm@acme.test', 1]] as const) {
       await tenantTable(core.db.kysely, accountScope(A.id), 'users').insert({ id, email, password_hash: await hashPassword(PASSWORD), role_id: role, email_verified: true }).execute();

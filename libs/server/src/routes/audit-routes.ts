@@ -62,7 +62,7 @@ export function registerAuditRoutes(registry: RouteRegistry, router: Router, cor
   const base = `${core.config.apiPrefix}/audit-logs`;
   const tags = ['audit'];
   registry.add(router, {
-    method: 'get', path: base, summary: 'List audit log entries', tags, security: 'bearer', query: auditLogListQuerySchema,
+    method: 'get', path: base, summary: 'List audit log entries', tags, access: 'superadmin', query: auditLogListQuerySchema,
     responses: { 200: { description: 'A page of entries', schema: auditLogListResponseSchema } },
     handler: async (req, res) => {
       requireSuperadmin(res);
@@ -78,7 +78,7 @@ export function registerAuditRoutes(registry: RouteRegistry, router: Router, cor
     },
   });
   registry.add(router, {
-    method: 'get', path: `${base}/export`, summary: 'Export audit log entries (CSV or JSON, newest first, at most 10,000)', tags, security: 'bearer',
+    method: 'get', path: `${base}/export`, summary: 'Export audit log entries (CSV or JSON, newest first, at most 10,000)', tags, access: 'superadmin',
     query: auditLogExportQuerySchema, responses: { 200: { description: 'An attachment' } },
     handler: async (req, res) => {
       requireSuperadmin(res);
@@ -94,7 +94,7 @@ export function registerAuditRoutes(registry: RouteRegistry, router: Router, cor
     },
   });
   registry.add(router, {
-    method: 'get', path: `${base}/head`, summary: 'The chain head, to keep elsewhere as a verification anchor', tags, security: 'bearer',
+    method: 'get', path: `${base}/head`, summary: 'The chain head, to keep elsewhere as a verification anchor', tags, access: 'superadmin',
     responses: { 200: { description: 'The head', schema: auditHeadResponseSchema } },
     handler: async (_req, res) => {
       requireSuperadmin(res);
@@ -102,7 +102,7 @@ export function registerAuditRoutes(registry: RouteRegistry, router: Router, cor
     },
   });
   registry.add(router, {
-    method: 'post', path: `${base}/verify`, summary: 'Verify the hash chain and name the first broken entry', tags, security: 'bearer',
+    method: 'post', path: `${base}/verify`, summary: 'Verify the hash chain and name the first broken entry', tags, access: 'superadmin',
     body: auditVerifyRequestSchema, responses: { 200: { description: 'The verdict (valid or not)', schema: auditVerifyResponseSchema } },
     handler: async (req, res) => {
       requireSuperadmin(res);
@@ -111,7 +111,7 @@ export function registerAuditRoutes(registry: RouteRegistry, router: Router, cor
     },
   });
   registry.add(router, {
-    method: 'get', path: `${base}/:id`, summary: 'Get an audit log entry', tags, security: 'bearer',
+    method: 'get', path: `${base}/:id`, summary: 'Get an audit log entry', tags, access: 'superadmin',
     responses: { 200: { description: 'The entry', schema: auditLogEntrySchema }, 404: { description: 'No such entry' } },
     handler: async (req, res) => {
       requireSuperadmin(res);

@@ -3,7 +3,7 @@ import type { Express } from 'express';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { hashPassword } from '@snackbase/auth';
-import { createCore, createLogger, createSuperadmin, loadConfig, type Core } from '@snackbase/core';
+import { createCore, createLogger, createSuperadmin, loadConfig, systemContext, type Core } from '@snackbase/core';
 import { createDatabase } from '@snackbase/db';
 import { accountScope, tenantTable } from '@snackbase/tenancy';
 import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '@snackbase/testing';
@@ -34,7 +34,7 @@ describe.each(TEST_DIALECTS)('auth routes on %s', (dialect) => {
     core = createCore({ config, secrets, logger: createLogger({ level: 'error', format: 'json', silent: true }), db: createDatabase({ url: t.url }) });
     await core.start();
     app = createApp(core);
-    await createSuperadmin(core.db, { email: 'root@example.com', password: PASSWORD });
+    await createSuperadmin(systemContext('test'), core, { email: 'root@example.com', password: PASSWORD });
     await core.db.kysely.insertInto('accounts').values({ id: acme.id, account_code: acme.code, slug: acme.slug, name: 'Acme' }).execute();
     await addUser(acme.id, 'ann@acme.test');
     await addUser(acme.id, 'off@acme.test', { is_active: false });

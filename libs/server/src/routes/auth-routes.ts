@@ -9,7 +9,7 @@ import {
   type MeResponse,
 } from '@snackbase/contract';
 import type { Core, LoginInput } from '@snackbase/core';
-import { principalOf, requireUser } from '../middleware/authenticate';
+import { contextOf, principalOf, requireUser } from '../middleware/authenticate';
 import type { RouteRegistry } from '../openapi/route-registry';
 
 /** `/auth/login`, `/auth/refresh`, `/auth/logout`, `/auth/me` (spec §2.3–2.5, §2.12). */
@@ -25,7 +25,7 @@ export function registerAuthRoutes(registry: RouteRegistry, router: Router, core
     responses: { 200: { description: 'Signed in', schema: loginResponseSchema }, 401: { description: 'Invalid credentials' } },
     handler: async (req, res) => {
       const { account, email, password } = req.body as LoginInput;
-      res.json(await core.auth.login({ account, email, password }));
+      res.json(await core.auth.login(contextOf(req, res), { account, email, password }));
     },
   });
   registry.add(router, {
@@ -55,7 +55,7 @@ export function registerAuthRoutes(registry: RouteRegistry, router: Router, core
     path: `${base}/me`,
     summary: 'The signed-in user',
     tags,
-    security: 'bearer',
+    access: 'user',
     responses: { 200: { description: 'Current user', schema: meResponseSchema } },
     handler: (_req, res) => {
       const user = requireUser(res);

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import type { Express } from 'express';
 import request from 'supertest';
-import { createCore, createLogger, createSuperadmin, loadConfig, type Core } from '@snackbase/core';
+import { createCore, createLogger, createSuperadmin, loadConfig, systemContext, type Core } from '@snackbase/core';
 import { createDatabase } from '@snackbase/db';
 import { createTestDatabase, startSmtpInbox, TEST_DIALECTS, type SmtpInbox, type TestDatabase } from '@snackbase/testing';
 import { createApp } from '../create-app';
@@ -49,7 +49,7 @@ async function startApp(dialect: (typeof TEST_DIALECTS)[number], port: number, c
   const core = createCore({ config, secrets, logger: createLogger({ level: 'error', format: 'json', silent: true }), db: createDatabase({ url: t.url }) });
   await core.start();
   const app = createApp(core);
-  await createSuperadmin(core.db, { email: 'root@example.com', password: PASSWORD });
+  await createSuperadmin(systemContext('test'), core, { email: 'root@example.com', password: PASSWORD });
   const login = await request(app).post('/api/v1/auth/login').send({ account: 'system', email: 'root@example.com', password: PASSWORD }).expect(200);
   return { t, core, app, token: login.body.token as string };
 }
@@ -72,7 +72,7 @@ describe.each(TEST_DIALECTS)('email admin routes on %s', (dialect) => {
     main = await startApp(dialect, inbox.port);
     broken = await startApp(dialect, await closedPort(), true);
     const reg = await request(main.app).post('/api/v1/auth/register').send({ email: 'ann@acme.test', password: PASSWORD, account_name: 'Acme' }).expect(201);
-    await main.core.users.verify(reg.body.user.id);
+    await main.core.users.verify(systemContext('test'), reg.body.user.id);
     tenantToken = (await request(main.app).post('/api/v1/auth/login').send({ account: 'acme', email: 'ann@acme.test', password: PASSWORD }).expect(200)).body.token;
   });
   afterAll(async () => {

@@ -55,7 +55,7 @@ export function registerEmailRoutes(registry: RouteRegistry, router: Router, cor
   const tags = ['email'];
   const template = { description: 'Email template', schema: emailTemplateResponseSchema };
   registry.add(router, {
-    method: 'get', path: `${base}/templates`, summary: 'List email templates', tags, security: 'bearer', query: emailTemplateListQuerySchema,
+    method: 'get', path: `${base}/templates`, summary: 'List email templates', tags, access: 'superadmin', query: emailTemplateListQuerySchema,
     responses: { 200: { description: 'Templates of every account', schema: emailTemplateListResponseSchema } },
     handler: async (req, res) => {
       requireSuperadmin(res);
@@ -65,7 +65,7 @@ export function registerEmailRoutes(registry: RouteRegistry, router: Router, cor
     },
   });
   registry.add(router, {
-    method: 'post', path: `${base}/templates/render`, summary: 'Render an email template with variables', tags, security: 'bearer', body: renderEmailTemplateRequestSchema,
+    method: 'post', path: `${base}/templates/render`, summary: 'Render an email template with variables', tags, access: 'superadmin', body: renderEmailTemplateRequestSchema,
     responses: { 200: { description: 'Rendered subject and bodies', schema: emailRenderResponseSchema } },
     handler: async (req, res) => {
       requireSuperadmin(res);
@@ -75,14 +75,14 @@ export function registerEmailRoutes(registry: RouteRegistry, router: Router, cor
     },
   });
   registry.add(router, {
-    method: 'get', path: `${base}/templates/:id`, summary: 'Get an email template', tags, security: 'bearer', responses: { 200: template },
+    method: 'get', path: `${base}/templates/:id`, summary: 'Get an email template', tags, access: 'superadmin', responses: { 200: template },
     handler: async (req, res) => {
       requireSuperadmin(res);
       res.json(await core.mail.getTemplate(String(req.params['id'])));
     },
   });
   registry.add(router, {
-    method: 'put', path: `${base}/templates/:id`, summary: 'Update an email template', tags, security: 'bearer', body: updateEmailTemplateRequestSchema, responses: { 200: template },
+    method: 'put', path: `${base}/templates/:id`, summary: 'Update an email template', tags, access: 'superadmin', body: updateEmailTemplateRequestSchema, responses: { 200: template },
     handler: async (req, res) => {
       requireSuperadmin(res);
       const { subject, html_body, text_body, enabled } = req.body as TemplatePatch;
@@ -90,7 +90,7 @@ export function registerEmailRoutes(registry: RouteRegistry, router: Router, cor
     },
   });
   registry.add(router, {
-    method: 'post', path: `${base}/templates/:id/test`, summary: 'Send a test email from a template', tags, security: 'bearer', body: testEmailRequestSchema,
+    method: 'post', path: `${base}/templates/:id/test`, summary: 'Send a test email from a template', tags, access: 'superadmin', body: testEmailRequestSchema,
     responses: { 200: { description: 'Handed to the mail provider', schema: emailTestResponseSchema }, 503: { description: 'The mail provider failed or none is configured' } },
     handler: async (req, res) => {
       requireSuperadmin(res);
@@ -101,7 +101,7 @@ export function registerEmailRoutes(registry: RouteRegistry, router: Router, cor
     },
   });
   registry.add(router, {
-    method: 'get', path: `${base}/logs`, summary: 'List email send attempts', tags, security: 'bearer', query: emailLogListQuerySchema,
+    method: 'get', path: `${base}/logs`, summary: 'List email send attempts', tags, access: 'superadmin', query: emailLogListQuerySchema,
     responses: { 200: { description: 'A page of logs, newest first', schema: emailLogListResponseSchema } },
     handler: async (req, res) => {
       requireSuperadmin(res);
@@ -112,7 +112,7 @@ export function registerEmailRoutes(registry: RouteRegistry, router: Router, cor
     },
   });
   registry.add(router, {
-    method: 'get', path: `${base}/logs/:id`, summary: 'Get one email send attempt', tags, security: 'bearer', responses: { 200: { description: 'Email log', schema: emailLogResponseSchema } },
+    method: 'get', path: `${base}/logs/:id`, summary: 'Get one email send attempt', tags, access: 'superadmin', responses: { 200: { description: 'Email log', schema: emailLogResponseSchema } },
     handler: async (req, res) => {
       requireSuperadmin(res);
       res.json(await core.mail.getLog(String(req.params['id'])));

@@ -4,7 +4,7 @@ import express, { type Express } from 'express';
 import request from 'supertest';
 import { hashPassword } from '@snackbase/auth';
 import * as contract from '@snackbase/contract';
-import { createCore, createGroups, createLogger, createRoles, createSuperadmin, loadConfig, SYSTEM_ACCOUNT_ID, type Core, type Groups, type RequestContext, type Roles } from '@snackbase/core';
+import { createCore, createGroups, createLogger, createRoles, createSuperadmin, loadConfig, SYSTEM_ACCOUNT_ID, systemContext, type Core, type Groups, type RequestContext, type Roles } from '@snackbase/core';
 import { createDatabase } from '@snackbase/db';
 import { accountScope, tenantTable } from '@snackbase/tenancy';
 import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '@snackbase/testing';
@@ -82,10 +82,10 @@ describe.each(TEST_DIALECTS)('groups routes on %s', (dialect) => {
     await t.db.destroy();
     const config = loadConfig({ env: { SNACKBASE_DATABASE_URL: t.url, SNACKBASE_STATIC_DIR: '/nonexistent' }, envFile: null });
     const base = createCore({ config, secrets, logger: createLogger({ level: 'error', format: 'json', silent: true }), db: createDatabase({ url: t.url }) });
-    core = Object.assign(base, { groups: createGroups(base.db), roles: createRoles(base.db) });
+    core = Object.assign(base, { groups: createGroups(base.db, base.audit), roles: createRoles(base.db, base.audit) });
     await core.start();
     ({ app, registry } = buildTestApp(core));
-    await createSuperadmin(core.db, { email: 'root@example.com', password: PASSWORD });
+    await createSuperadmin(systemContext('test'), core, { email: 'root@example.com', password: PASSWORD });
     await core.db.kysely
       .insertInto('accounts')
       .values([

@@ -25,7 +25,7 @@ const param = (req: Request, name: string): string => String(req.params[name] ??
 export function registerGroupsRoutes(registry: RouteRegistry, router: Router, core: GroupsRoutesCore): void {
   const base = `${core.config.apiPrefix}/groups`;
   const tags = ['groups'];
-  const security = 'bearer';
+  const access = 'user' as const;
   // Who may call comes before what they sent: an anonymous caller gets 401, never a 422.
   router.use(base, (_req: Request, res: Response, next: NextFunction) => {
     try {
@@ -40,7 +40,7 @@ export function registerGroupsRoutes(registry: RouteRegistry, router: Router, co
     path: base,
     summary: 'Create a group (superadmins may name the account)',
     tags,
-    security,
+    access,
     body: createGroupRequestSchema,
     responses: { 201: { description: 'Created', schema: groupDetailResponseSchema }, 409: { description: 'Name taken in the account' } },
     handler: async (req, res) => {
@@ -53,7 +53,7 @@ export function registerGroupsRoutes(registry: RouteRegistry, router: Router, co
     path: base,
     summary: 'List the groups of your account (superadmin: of every account)',
     tags,
-    security,
+    access,
     query: listGroupsQuerySchema,
     responses: { 200: { description: 'Groups', schema: groupListResponseSchema } },
     handler: async (req, res) => {
@@ -66,7 +66,7 @@ export function registerGroupsRoutes(registry: RouteRegistry, router: Router, co
     path: `${base}/:id`,
     summary: 'A group with its members',
     tags,
-    security,
+    access,
     responses: { 200: { description: 'Group', schema: groupDetailResponseSchema }, 404: { description: 'Group not found' } },
     handler: async (req, res) => void res.json(await core.groups.get(contextOf(req, res), param(req, 'id'))),
   });
@@ -75,7 +75,7 @@ export function registerGroupsRoutes(registry: RouteRegistry, router: Router, co
     path: `${base}/:id`,
     summary: 'Rename or describe a group',
     tags,
-    security,
+    access,
     body: updateGroupRequestSchema,
     responses: { 200: { description: 'Updated', schema: groupDetailResponseSchema }, 404: { description: 'Group not found' }, 409: { description: 'Name taken' } },
     handler: async (req, res) => {
@@ -88,7 +88,7 @@ export function registerGroupsRoutes(registry: RouteRegistry, router: Router, co
     path: `${base}/:id`,
     summary: 'Delete a group',
     tags,
-    security,
+    access,
     responses: { 204: { description: 'Deleted' }, 404: { description: 'Group not found' } },
     handler: async (req, res) => {
       await core.groups.remove(contextOf(req, res), param(req, 'id'));
@@ -100,7 +100,7 @@ export function registerGroupsRoutes(registry: RouteRegistry, router: Router, co
     path: `${base}/:id/users`,
     summary: 'Add a user of the group’s account to the group',
     tags,
-    security,
+    access,
     body: addGroupUserRequestSchema,
     responses: {
       201: { description: 'Added', schema: groupMessageResponseSchema },
@@ -118,7 +118,7 @@ export function registerGroupsRoutes(registry: RouteRegistry, router: Router, co
     path: `${base}/:id/users/:user_id`,
     summary: 'Remove a user from a group',
     tags,
-    security,
+    access,
     responses: { 204: { description: 'Removed (or was not a member)' }, 404: { description: 'Group not found' } },
     handler: async (req, res) => {
       await core.groups.removeUser(contextOf(req, res), param(req, 'id'), param(req, 'user_id'));

@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import request from 'supertest';
-import { createCore, createLogger, loadConfig, type Core } from '@snackbase/core';
+import { createCore, createLogger, loadConfig, systemContext, type Core } from '@snackbase/core';
 import { createDatabase } from '@snackbase/db';
 import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '@snackbase/testing';
 import { createApp } from '../create-app';
@@ -76,7 +76,7 @@ describe.each(TEST_DIALECTS)('single-tenant mode on %s', (dialect) => {
     const res = await request(app).post('/api/v1/auth/register').send({ email: 'one@acme.test', password: PASSWORD, account_name: 'Ignored', account_slug: 'ignored' }).expect(201);
     expect(res.body).toMatchObject({ account: { id: account.id, slug: 'acme' }, user: { role: 'user' } });
     await request(app).post('/api/v1/auth/register').send({ email: 'ONE@acme.test', password: PASSWORD }).expect(409);
-    await core.users.verify(res.body.user.id);
+    await core.users.verify(systemContext('test'), res.body.user.id);
     const login = await request(app).post('/api/v1/auth/login').send({ email: 'one@acme.test', password: PASSWORD }).expect(200);
     expect(login.body.account.slug).toBe('acme');
     expect((await request(app).post('/api/v1/auth/forgot-password').send({ email: 'one@acme.test' }).expect(200)).body.message).toContain('If an account');

@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import { forgotPasswordRequestSchema, registerRequestSchema, resetPasswordRequestSchema, verifyEmailRequestSchema } from '@snackbase/contract';
 import type { Core, RegisterInput } from '@snackbase/core';
-import { requireUser } from '../middleware/authenticate';
+import { contextOf, requireUser } from '../middleware/authenticate';
 import type { RouteRegistry } from '../openapi/route-registry';
 
 /** Registration, email verification and password reset (spec §2.2, §2.8, §2.11). */
@@ -13,16 +13,16 @@ export function registerIdentityRoutes(registry: RouteRegistry, router: Router, 
     method: 'post', path: `${base}/register`, summary: 'Register a new account and its first user', tags, body: registerRequestSchema, responses: { 201: { description: 'Registered; verify the email before signing in' } },
     handler: async (req, res) => {
       const { email, password, account_name, account_slug } = req.body as RegisterInput;
-      res.status(201).json(await core.identity.register({ email, password, account_name, account_slug }));
+      res.status(201).json(await core.identity.register(contextOf(req, res), { email, password, account_name, account_slug }));
     },
   });
   registry.add(router, {
     method: 'post', path: `${base}/verify-email`, summary: 'Verify an email address with the token from the mail', tags, body: verifyEmailRequestSchema, responses: { 200: message },
-    handler: async (req, res) => void res.json(await core.identity.verifyEmail((req.body as { token: string }).token)),
+    handler: async (req, res) => void res.json(await core.identity.verifyEmail(contextOf(req, res), (req.body as { token: string }).token)),
   });
   for (const path of ['send-verification', 'resend-verification']) {
     registry.add(router, {
-      method: 'post', path: `${base}/${path}`, summary: 'Mail the signed-in user a new verification link', tags, security: 'bearer', responses: { 200: message },
+      method: 'post', path: `${base}/${path}`, summary: 'Mail the signed-in user a new verification link', tags, access: 'user', responses: { 200: message },
       handler: async (_req, res) => {
         const user = requireUser(res);
         res.json(await core.identity.resendVerification(user.accountId, user.userId));
@@ -40,7 +40,7 @@ export function registerIdentityRoutes(registry: RouteRegistry, router: Router, 
     method: 'post', path: `${base}/reset-password`, summary: 'Set a new password with the token from the mail', tags, body: resetPasswordRequestSchema, responses: { 200: message },
     handler: async (req, res) => {
       const { token, new_password } = req.body as { token: string; new_password: string };
-      res.json(await core.identity.resetPassword(token, new_password));
+      res.json(await core.identity.resetPassword(contextOf(req, res), token, new_password));
     },
   });
   registry.add(router, {

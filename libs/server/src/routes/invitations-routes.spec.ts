@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
 import request from 'supertest';
 import { hashPassword } from '@snackbase/auth';
-import { createCore, createLogger, createSuperadmin, loadConfig, type Core, type RequestContext } from '@snackbase/core';
+import { createCore, createLogger, createSuperadmin, loadConfig, systemContext, type Core, type RequestContext } from '@snackbase/core';
 import { createDatabase } from '@snackbase/db';
 import { accountScope, allAccounts, tenantTable } from '@snackbase/tenancy';
 import { createTestDatabase, startSmtpInbox, TEST_DIALECTS, type SmtpInbox, type TestDatabase } from '@snackbase/testing';
@@ -88,7 +88,7 @@ describe.each(TEST_DIALECTS)('invitations routes on %s', (dialect) => {
     core = createCore({ config, secrets, logger: createLogger({ level: 'error', format: 'json', silent: true }), db: createDatabase({ url: t.url }) });
     await core.start();
     app = createApp(core);
-    await createSuperadmin(core.db, { email: 'root@example.com', password: PASSWORD });
+    await createSuperadmin(systemContext('test'), core, { email: 'root@example.com', password: PASSWORD });
     await core.db.kysely
       .insertInto('accounts')
       .values([

@@ -39,13 +39,12 @@ function signedIn(_req: Request, res: Response, next: NextFunction): void {
 export function registerInvitationsRoutes(registry: RouteRegistry, router: Router, core: InvitationsRoutesCore): void {
   const base = `${core.config.apiPrefix}/invitations`;
   const tags = ['invitations'];
-  const bearer = 'bearer';
   router.post(base, signedIn);
   router.get(base, signedIn);
   router.post(`${base}/:id/resend`, signedIn);
   router.delete(`${base}/:id`, signedIn);
   registry.add(router, {
-    method: 'post', path: base, summary: 'Invite an email into your account (superadmins may name the account)', tags, security: bearer, body: createInvitationRequestSchema,
+    method: 'post', path: base, summary: 'Invite an email into your account (superadmins may name the account)', tags, access: 'user', body: createInvitationRequestSchema,
     responses: { 201: { description: 'Invited; the link is mailed, never returned', schema: invitationResponseSchema }, 400: { description: 'Group not in the account' }, 404: { description: 'Role or account not found' }, 409: { description: 'Already a user, or a pending invitation exists' } },
     handler: async (req, res) => {
       const { email, role_id, group_ids, groups, account_id } = req.body as CreateInvitationInput;
@@ -53,7 +52,7 @@ export function registerInvitationsRoutes(registry: RouteRegistry, router: Route
     },
   });
   registry.add(router, {
-    method: 'get', path: base, summary: 'List the invitations of your account (superadmin: all, or one account)', tags, security: bearer, query: listInvitationsQuerySchema,
+    method: 'get', path: base, summary: 'List the invitations of your account (superadmin: all, or one account)', tags, access: 'user', query: listInvitationsQuerySchema,
     responses: { 200: { description: 'Invitations', schema: invitationListResponseSchema } },
     handler: async (req, res) => {
       const q = req.query;
@@ -62,12 +61,12 @@ export function registerInvitationsRoutes(registry: RouteRegistry, router: Route
     },
   });
   registry.add(router, {
-    method: 'post', path: `${base}/:id/resend`, summary: 'Mail a new link (the old one stops working)', tags, security: bearer,
+    method: 'post', path: `${base}/:id/resend`, summary: 'Mail a new link (the old one stops working)', tags, access: 'user',
     responses: { 200: { description: 'Resent', schema: invitationMessageResponseSchema }, 400: { description: 'Accepted or cancelled' }, 404: { description: 'Invitation not found' }, 503: { description: 'The mail could not be sent' } },
     handler: async (req, res) => void res.json(await core.invitations.resend(contextOf(req, res), param(req, 'id'))),
   });
   registry.add(router, {
-    method: 'delete', path: `${base}/:id`, summary: 'Cancel an invitation', tags, security: bearer,
+    method: 'delete', path: `${base}/:id`, summary: 'Cancel an invitation', tags, access: 'user',
     responses: { 204: { description: 'Cancelled' }, 400: { description: 'Already accepted' }, 404: { description: 'Invitation not found' } },
     handler: async (req, res) => {
       await core.invitations.cancel(contextOf(req, res), param(req, 'id'));
@@ -82,6 +81,6 @@ export function registerInvitationsRoutes(registry: RouteRegistry, router: Route
   registry.add(router, {
     method: 'post', path: `${base}/:token/accept`, summary: 'Accept an invitation: creates the user and signs them in (public)', tags, security: 'none', body: acceptInvitationRequestSchema,
     responses: { 200: { description: 'Signed in', schema: loginResponseSchema }, 400: { description: 'Password policy' }, 404: { description: 'Invalid invitation token' }, 409: { description: 'Already a user of the account' } },
-    handler: async (req, res) => void res.json(await core.invitations.accept(param(req, 'token'), (req.body as { password: string }).password)),
+    handler: async (req, res) => void res.json(await core.invitations.accept(contextOf(req, res), param(req, 'token'), (req.body as { password: string }).password)),
   });
 }

@@ -23,7 +23,7 @@ const roleInput = (req: Request): RoleInput => {
 export function registerRolesRoutes(registry: RouteRegistry, router: Router, core: RolesRoutesCore): void {
   const base = `${core.config.apiPrefix}/roles`;
   const tags = ['roles'];
-  const security = 'bearer';
+  const access = 'superadmin' as const;
   router.use(base, (_req: Request, res: Response, next: NextFunction) => {
     try {
       requireSuperadmin(res);
@@ -37,7 +37,7 @@ export function registerRolesRoutes(registry: RouteRegistry, router: Router, cor
     path: base,
     summary: 'List roles',
     tags,
-    security,
+    access,
     responses: { 200: { description: 'Roles', schema: roleListResponseSchema } },
     handler: async (req, res) => void res.json(await core.roles.list(contextOf(req, res))),
   });
@@ -46,7 +46,7 @@ export function registerRolesRoutes(registry: RouteRegistry, router: Router, cor
     path: base,
     summary: 'Create a role',
     tags,
-    security,
+    access,
     body: roleRequestSchema,
     responses: { 201: { description: 'Created', schema: roleResponseSchema }, 409: { description: 'Name taken' } },
     handler: async (req, res) => void res.status(201).json(await core.roles.create(contextOf(req, res), roleInput(req))),
@@ -56,7 +56,7 @@ export function registerRolesRoutes(registry: RouteRegistry, router: Router, cor
     path: `${base}/:id`,
     summary: 'A role',
     tags,
-    security,
+    access,
     responses: { 200: { description: 'Role', schema: roleResponseSchema }, 404: { description: 'Role not found' } },
     handler: async (req, res) => void res.json(await core.roles.get(contextOf(req, res), roleIdOf(req))),
   });
@@ -65,7 +65,7 @@ export function registerRolesRoutes(registry: RouteRegistry, router: Router, cor
     path: `${base}/:id`,
     summary: 'Rename or describe a role (default roles keep their names)',
     tags,
-    security,
+    access,
     body: roleRequestSchema,
     responses: { 200: { description: 'Updated', schema: roleResponseSchema }, 404: { description: 'Role not found' }, 409: { description: 'Name taken' } },
     handler: async (req, res) => void res.json(await core.roles.update(contextOf(req, res), roleIdOf(req), roleInput(req))),
@@ -75,7 +75,7 @@ export function registerRolesRoutes(registry: RouteRegistry, router: Router, cor
     path: `${base}/:id`,
     summary: 'Delete a role (not admin/user, not while users hold it)',
     tags,
-    security,
+    access,
     responses: { 204: { description: 'Deleted' }, 404: { description: 'Role not found' }, 409: { description: 'Users still have the role' }, 422: { description: 'Default role' } },
     handler: async (req, res) => {
       await core.roles.remove(contextOf(req, res), roleIdOf(req));

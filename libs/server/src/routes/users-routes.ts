@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import { createUserRequestSchema, setPasswordRequestSchema, updateUserRequestSchema, userListQuerySchema } from '@snackbase/contract';
 import type { Core, CreateUserInput, UpdateUserInput } from '@snackbase/core';
-import { requireSuperadmin } from '../middleware/authenticate';
+import { contextOf, requireSuperadmin } from '../middleware/authenticate';
 import type { RouteRegistry } from '../openapi/route-registry';
 
 type Query = Record<string, string | undefined>;
@@ -13,7 +13,7 @@ export function registerUsersRoutes(registry: RouteRegistry, router: Router, cor
   const user = { description: 'User' };
   const id = (p: Record<string, string | string[] | undefined>) => String(p['id']);
   registry.add(router, {
-    method: 'get', path: base, summary: 'List users of every account', tags, security: 'bearer', query: userListQuerySchema, responses: { 200: { description: '{total, items}' } },
+    method: 'get', path: base, summary: 'List users of every account', tags, access: 'superadmin', query: userListQuerySchema, responses: { 200: { description: '{total, items}' } },
     handler: async (req, res) => {
       requireSuperadmin(res);
       const q = req.query as Query;
@@ -31,43 +31,43 @@ export function registerUsersRoutes(registry: RouteRegistry, router: Router, cor
     },
   });
   registry.add(router, {
-    method: 'post', path: base, summary: 'Create a user in any account', tags, security: 'bearer', body: createUserRequestSchema, responses: { 201: user },
+    method: 'post', path: base, summary: 'Create a user in any account', tags, access: 'superadmin', body: createUserRequestSchema, responses: { 201: user },
     handler: async (req, res) => {
       requireSuperadmin(res);
-      res.status(201).json(await core.users.create(req.body as CreateUserInput));
+      res.status(201).json(await core.users.create(contextOf(req, res), req.body as CreateUserInput));
     },
   });
   registry.add(router, {
-    method: 'get', path: `${base}/:id`, summary: 'Get a user', tags, security: 'bearer', responses: { 200: user },
+    method: 'get', path: `${base}/:id`, summary: 'Get a user', tags, access: 'superadmin', responses: { 200: user },
     handler: async (req, res) => {
       requireSuperadmin(res);
       res.json(await core.users.get(id(req.params)));
     },
   });
   registry.add(router, {
-    method: 'patch', path: `${base}/:id`, summary: 'Change a user (deactivating ends their sessions)', tags, security: 'bearer', body: updateUserRequestSchema, responses: { 200: user },
+    method: 'patch', path: `${base}/:id`, summary: 'Change a user (deactivating ends their sessions)', tags, access: 'superadmin', body: updateUserRequestSchema, responses: { 200: user },
     handler: async (req, res) => {
-      const actor = requireSuperadmin(res);
-      res.json(await core.users.update(actor.userId, id(req.params), req.body as UpdateUserInput));
+      requireSuperadmin(res);
+      res.json(await core.users.update(contextOf(req, res), id(req.params), req.body as UpdateUserInput));
     },
   });
   registry.add(router, {
-    method: 'put', path: `${base}/:id/password`, summary: 'Set a password or send a reset link', tags, security: 'bearer', body: setPasswordRequestSchema, responses: { 200: { description: '{message}' } },
+    method: 'put', path: `${base}/:id/password`, summary: 'Set a password or send a reset link', tags, access: 'superadmin', body: setPasswordRequestSchema, responses: { 200: { description: '{message}' } },
     handler: async (req, res) => {
       requireSuperadmin(res);
       const body = req.body as { new_password?: string; send_reset_link?: boolean };
-      res.json(body.new_password ? await core.users.setPassword(id(req.params), body.new_password) : await core.identity.sendResetLink(id(req.params)));
+      res.json(body.new_password ? await core.users.setPassword(contextOf(req, res), id(req.params), body.new_password) : await core.identity.sendResetLink(id(req.params)));
     },
   });
   registry.add(router, {
-    method: 'post', path: `${base}/:id/verify`, summary: 'Mark the email verified', tags, security: 'bearer', responses: { 200: { description: '{message}' } },
+    method: 'post', path: `${base}/:id/verify`, summary: 'Mark the email verified', tags, access: 'superadmin', responses: { 200: { description: '{message}' } },
     handler: async (req, res) => {
       requireSuperadmin(res);
-      res.json(await core.users.verify(id(req.params)));
+      res.json(await core.users.verify(contextOf(req, res), id(req.params)));
     },
   });
   registry.add(router, {
-    method: 'post', path: `${base}/:id/resend-verification`, summary: 'Send the verification mail again', tags, security: 'bearer', responses: { 200: { description: '{message}' } },
+    method: 'post', path: `${base}/:id/resend-verification`, summary: 'Send the verification mail again', tags, access: 'superadmin', responses: { 200: { description: '{message}' } },
     handler: async (req, res) => {
       requireSuperadmin(res);
       const owner = await core.users.ownerOf(id(req.params));
@@ -75,10 +75,10 @@ export function registerUsersRoutes(registry: RouteRegistry, router: Router, cor
     },
   });
   registry.add(router, {
-    method: 'delete', path: `${base}/:id`, summary: 'Deactivate a user (soft delete; ends their sessions)', tags, security: 'bearer', responses: { 204: { description: 'Deactivated' } },
+    method: 'delete', path: `${base}/:id`, summary: 'Deactivate a user (soft delete; ends their sessions)', tags, access: 'superadmin', responses: { 204: { description: 'Deactivated' } },
     handler: async (req, res) => {
-      const actor = requireSuperadmin(res);
-      await core.users.deactivate(actor.userId, id(req.params));
+      requireSuperadmin(res);
+      await core.users.deactivate(contextOf(req, res), id(req.params));
       res.status(204).end();
     },
   });

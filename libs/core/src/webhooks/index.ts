@@ -1,0 +1,10 @@
+export { createWebhooks } from './create-webhooks';
+export type { CreateWebhookInput, UpdateWebhookInput, WebhookPage, Webhooks, WebhooksDeps } from './create-webhooks';
+export { createSecretBox } from './secret-box';
+export type { SecretBox } from './secret-box';
+export { RESPONSE_BODY_MAX } from './webhook-delivery';
+export { defaultWebhookViewer, wireEventName } from './webhook-event';
+export type { EventRow, WebhookEvent, WebhookOwner, WebhookViewer } from './webhook-event';
+export { checkWebhookFilter, filterMatches } from './webhook-filter';
+export { SIGNATURE_HEADER, signatureHeader, verifySignature } from './webhook-signature';
+export { reservedHeader, webhookUrlProblem } from './webhook-url';

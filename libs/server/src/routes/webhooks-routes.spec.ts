@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import http, { type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type Express } from 'express';
+import request from 'supertest';
+import { hashPassword } from '@snackbase/auth';
+import { createCore, createLogger, createSuperadmin, createWebhooks, loadConfig, systemContext, verifySignature, type Core, type Webhooks } from '@snackbase/core';
+import { createDatabase } from '@snackbase/db';
+import { accountScope, tenantTable } from '@snackbase/tenancy';
+import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '@snackbase/testing';
+import { authenticate } from '../middleware/authenticate';
+import { apiNotFound, errorHandler } from '../middleware/error-handler';
+import { jsonBody } from '../middleware/json-body';
+import { requestContext } from '../middleware/request-context';
+import { RouteRegistry } from '../openapi/route-registry';
+import { registerAuthRoutes } from './auth-routes';
+import { registerWebhooksRoutes } from './webhooks-routes';
+
+const secrets = { secretKey: 'k'.repeat(64), tokenSecret: 't'.repeat(64), encryptionKey: 'e'.repeat(64) };
+const PASSWORD = 'Correct-Horse-9!';
+type Caller = 'anonymous' | 'userA' | 'adminA' | 'userB' | 'superadmin';
+const CALLERS: readonly Caller[] = ['anonymous', 'userA', 'adminA', 'userB', 'superadmin'];
+type TestCore = Core & { readonly webhooks: Webhooks };
+
+/** The middleware chain of create-app.ts, with core.webhooks assembled here until createCore has it. */
+function buildTestApp(core: TestCore): Express {
+  const app = express();
+  app.set('query parser', 'simple');
+  app.use(requestContext(core.logger));
+  app.use(jsonBody(core.config.maxBodySize));
+  const registry = new RouteRegistry();
+  const api = express.Router();
+  api.use(core.config.apiPrefix, authenticate(core));
+  registerAuthRoutes(registry, api, core);
+  registerWebhooksRoutes(registry, api, core);
+  app.use(api);
+  app.use(core.config.apiPrefix, apiNotFound());
+  app.use(errorHandler(core.logger));
+  return app;
+}
+
+describe.each(TEST_DIALECTS)('webhooks routes on %s', (dialect) => {
+  let t: TestDatabase;
+  let core: TestCore;
+  let app: Express;
+  let server: Server;
+  let receiver: string;
+  const received: { headers: http.IncomingHttpHeaders; body: string }[] = [];
+  const A = { id: randomUUID(), code: 'AA0001' };
+  const B = { id: randomUUID(), code: 'BB0001' };
+  const ids = { userA: randomUUID(), adminA: randomUUID(), userB: randomUUID() };
+  const tokens: Partial<Record<Caller, string>> = {};
+  const SECRET = 'route-test-secret-0123456789abcdef';
+
+  async function addUser(accountId: string, id: string, email: string, roleId = 2) {
+    await tenantTable(core.db.kysely, accountScope(accountId), 'users').insert({ id, email, password_hash: await hashPassword(PASSWORD), role_id: roleId, email_verified: true }).execute();
+  }
+  async function signIn(caller: Caller, account: string, email: string) {
+    tokens[caller] = (await request(app).post('/api/v1/auth/login').send({ account, email, password: PASSWORD }).expect(200)).body.token;
+  }
+  function as(caller: Caller, method: 'get' | 'post' | 'put' | 'delete', url: string) {
+    const req = request(app)[method](url);
+    const token = tokens[caller];
+    return token ? req.set('Authorization', `Bearer ${token}`) : req;
+  }
+  const webhookRow = (id: string) => tenantTable(core.db.kysely, accountScope(A.id), 'webhooks').select().selectAll().where('id', '=', id).executeTakeFirst();
+  const freshWebhookOfA = async () => (await as('userA', 'post', '/api/v1/webhooks').send({ url: `${receiver}/in`, collection: 'posts', events: ['create'], secret: SECRET }).expect(201)).body.id as string;
+
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body });
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    receiver = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    t = await createTestDatabase(dialect);
+    await t.db.destroy();
+    const config = loadConfig({ env: { SNACKBASE_DATABASE_URL: t.url, SNACKBASE_STATIC_DIR: '/nonexistent' }, envFile: null });
+    const logger = createLogger({ level: 'error', format: 'json', silent: true });
+    const base = createCore({ config, secrets, logger, db: createDatabase({ url: t.url }) });
+    const webhooks = createWebhooks({ db: base.db, logger, encryptionKey: secrets.encryptionKey, environment: config.environment, allowPrivate: ['127.0.0.1/32'], maxPerAccount: 1000, audit: base.audit });
+    core = Object.assign(base, { webhooks });
+    await core.start();
+    app = buildTestApp(core);
+    await createSuperadmin(systemContext('test'), core, { email: 'root@example.com', password: PASSWORD });
+    await core.db.kysely
+      .insertInto('accounts')
+      .values([
+        { id: A.id, account_code: A.code, slug: 'acme', name: 'Acme' },
+        { id: B.id, account_code: B.code, slug: 'bolt', name: 'Bolt' },
+      ])
+      .execute();
+    await addUser(A.id, ids.userA, 'ann@acme.test');
+    await addUser(A.id, ids.adminA, 'adm@acme.test', 1);
+    await addUser(B.id, ids.userB, 'bob@bolt.test');
+    await signIn('userA', 'acme', 'ann@acme.test');
+    await signIn('adminA', 'acme', 'adm@acme.test');
+    await signIn('userB', 'bolt', 'bob@bolt.test');
+    await signIn('superadmin', 'system', 'root@example.com');
+  });
+  afterAll(async () => {
+    await core.webhooks.close();
+    await core.close();
+    await t.destroy();
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+  beforeEach(() => void (received.length = 0));
+
+  describe('tenancy matrix', () => {
+    const OWN = { anonymous: 401, userA: 0, adminA: 0, userB: 404, superadmin: 0 } as const;
+    const rows: ReadonlyArray<[string, 'get' | 'put' | 'delete' | 'post', (id: string) => string, object | undefined, number]> = [
+      ['GET /webhooks/:id', 'get', (id) => `/api/v1/webhooks/${id}`, undefined, 200],
+      ['PUT /webhooks/:id', 'put', (id) => `/api/v1/webhooks/${id}`, { url: 'https://changed.example/in', enabled: false }, 200],
+      ['DELETE /webhooks/:id', 'delete', (id) => `/api/v1/webhooks/${id}`, undefined, 204],
+      ['GET /webhooks/:id/deliveries', 'get', (id) => `/api/v1/webhooks/${id}/deliveries`, undefined, 200],
+      ['POST /webhooks/:id/test', 'post', (id) => `/api/v1/webhooks/${id}/test`, undefined, 200],
+    ];
+    const cases = rows.flatMap(([name, method, url, body, ok]) => CALLERS.map((caller) => [name, caller, method, url, body, OWN[caller] || ok] as const));
+
+    it.each(cases)('%s as %s', async (_name, caller, method, url, body, status) => {
+      const id = await freshWebhookOfA();
+      const before = await webhookRow(id);
+      const req = as(caller, method, url(id));
+      const res = await (body ? req.send(body) : req).expect(status);
+      if (status === 404) expect(res.body).toMatchObject({ message: 'Webhook not found', code: 'not_found' });
+      if (status === 401) expect(res.body.code).toBe('unauthorized');
+      if (status >= 400) {
+        expect(await webhookRow(id)).toEqual(before);
+        expect(received).toHaveLength(0);
+      }
+      expect(JSON.stringify(res.body)).not.toContain(SECRET);
+    });
+
+    it.each(CALLERS)('GET and POST /webhooks as %s', async (caller) => {
+      const id = await freshWebhookOfA();
+      const list = await as(caller, 'get', '/api/v1/webhooks?limit=200').expect(caller === 'anonymous' ? 401 : 200);
+      const create = await as(caller, 'post', '/api/v1/webhooks').send({ url: 'https://hooks.example/in', collection: 'c', events: ['create'] }).expect(caller === 'anonymous' ? 401 : 201);
+      if (caller === 'anonymous') return;
+      expect((list.body.items as { id: string }[]).some((w) => w.id === id)).toBe(caller !== 'userB');
+      expect(create.body.secret).toMatch(/^[0-9a-f]{64}$/);
+    });
+  });
+
+  it('anonymous callers get 401 before validation', async () => {
+    const res = await request(app).post('/api/v1/webhooks').send({ nonsense: true }).expect(401);
+    expect(res.body.code).toBe('unauthorized');
+  });
+
+  it('returns the secret once and test-delivers a verifiable, signed sample', async () => {
+    const created = await as('userA', 'post', '/api/v1/webhooks').send({ url: `${receiver}/in`, collection: 'posts', events: ['create', 'create'] }).expect(201);
+    expect(created.body.events).toEqual(['create']);
+    const secret = created.body.secret as string;
+    const shown = await as('userA', 'get', `/api/v1/webhooks/${created.body.id}`).expect(200);
+    expect(shown.body).not.toHaveProperty('secret');
+    expect((await webhookRow(created.body.id))?.secret).not.toContain(secret);
+    const test = await as('userA', 'post', `/api/v1/webhooks/${created.body.id}/test`).expect(200);
+    expect(test.body).toMatchObject({ success: true, status_code: 200, response_body: 'ok', error: null });
+    expect(received).toHaveLength(1);
+    expect(verifySignature(secret, received[0].body, String(received[0].headers['x-snackbase-signature']))).toBe(true);
+    const log = await as('userA', 'get', `/api/v1/webhooks/${created.body.id}/deliveries?limit=10`).expect(200);
+    expect(log.body).toMatchObject({ total: 1, items: [{ event: 'test', status: 'delivered', response_status: 200, attempt_number: 1 }] });
+  });
+
+  it('answers 422 for a private literal URL and a bad body, 400 for a bad filter', async () => {
+    await as('userA', 'post', '/api/v1/webhooks').send({ url: 'http://169.254.169.254/latest', collection: 'c', events: ['create'] }).expect(422);
+    await as('userA', 'post', '/api/v1/webhooks').send({ url: 'https://ok.example/', collection: 'c', events: [] }).expect(422);
+    await as('userA', 'post', '/api/v1/webhooks').send({ url: 'https://ok.example/', collection: 'c', events: ['explode'] }).expect(422);
+    const bad = await as('userA', 'post', '/api/v1/webhooks').send({ url: 'https://ok.example/', collection: 'c', events: ['create'], filter: 'a = = 1' }).expect(400);
+    expect(bad.body.code).toBe('validation_failed');
+  });
+});
