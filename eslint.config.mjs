@@ -60,13 +60,13 @@ export default [
   },
   {
     // Specs may use the test fixtures (libs/testing) and real drivers, whatever their layer.
-    files: ['**/*.spec.ts', '**/bench/**/*.ts'],
+    files: ['**/*.spec.ts', '**/test-support/**/*.ts', '**/bench/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': ['error', boundaries(true)] },
   },
   {
     // libs/testing is for specs and e2e only.
     files: ['libs/*/src/**/*.ts', 'apps/*/src/**/*.ts'],
-    ignores: ['**/*.spec.ts', '**/*.test-d.ts', 'libs/testing/**'],
+    ignores: ['**/*.spec.ts', '**/test-support/**/*.ts', '**/*.test-d.ts', 'libs/testing/**'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: '@snackbase/testing', message: 'libs/testing is imported only from *.spec.ts and e2e/.' }] }],
     },

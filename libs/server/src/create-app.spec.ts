@@ -8,31 +8,24 @@ import { errorHandler } from './middleware/error-handler';
 import { jsonBody } from './middleware/json-body';
 import { requestContext } from './middleware/request-context';
 import { RouteRegistry } from './openapi/route-registry';
+import { startTestServer, TEST_SECRETS, type TestServer } from './test-support/test-server';
 
-const secrets = { secretKey: 'k'.repeat(64), tokenSecret: 't'.repeat(64), encryptionKey: 'e'.repeat(64) };
 const logger = createLogger({ level: 'error', format: 'json', silent: true });
 
 function coreFor(url: string, env: Record<string, string> = {}): Core {
   const config = loadConfig({ env: { SNACKBASE_DATABASE_URL: url, SNACKBASE_STATIC_DIR: '/nonexistent', ...env }, envFile: null });
-  return createCore({ config, secrets, logger, db: createDatabase({ url }) });
+  return createCore({ config, secrets: TEST_SECRETS, logger, db: createDatabase({ url }) });
 }
 
 describe.each(TEST_DIALECTS)('HTTP app on %s', (dialect) => {
-  let t: TestDatabase;
-  let core: Core;
+  let server: TestServer;
   let app: express.Express;
 
   beforeAll(async () => {
-    t = await createTestDatabase(dialect);
-    await t.db.destroy();
-    core = coreFor(t.url);
-    await core.start();
-    app = createApp(core);
+    server = await startTestServer(dialect);
+    ({ app } = server);
   });
-  afterAll(async () => {
-    await core.close();
-    await t.destroy();
-  });
+  afterAll(() => server?.close());
 
   it('answers the health routes of spec §1.2', async () => {
     expect((await request(app).get('/health').expect(200)).body).toEqual({ status: 'healthy', service: 'SnackBase', version: '0.1.0', audit_logging_enabled: true });

@@ -1,15 +1,13 @@
 import type { Express } from 'express';
 import request from 'supertest';
-import { createCore, createLogger, createSuperadmin, loadConfig, systemContext, type Core } from '@snackbase/core';
-import { createDatabase } from '@snackbase/db';
-import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '@snackbase/testing';
-import { createApp } from '../create-app';
+import { createSuperadmin, systemContext, type Core } from '@snackbase/core';
+import { TEST_DIALECTS } from '@snackbase/testing';
+import { signIn as signInAs, startTestServer, type TestServer } from '../test-support/test-server';
 
-const secrets = { secretKey: 'k'.repeat(64), tokenSecret: 't'.repeat(64), encryptionKey: 'e'.repeat(64) };
 const PASSWORD = 'Correct-Horse-9!';
 
 describe.each(TEST_DIALECTS)('superadmin accounts and users APIs on %s', (dialect) => {
-  let t: TestDatabase;
+  let server: TestServer;
   let core: Core;
   let app: Express;
   let sa: string;
@@ -21,25 +19,15 @@ describe.each(TEST_DIALECTS)('superadmin accounts and users APIs on %s', (dialec
     patch: (url: string, body: object) => (token ? request(app).patch(url).set('Authorization', `Bearer ${token}`) : request(app).patch(url)).send(body),
     delete: (url: string) => (token ? request(app).delete(url).set('Authorization', `Bearer ${token}`) : request(app).delete(url)),
   });
-  async function signIn(account: string, email: string, password = PASSWORD): Promise<string> {
-    const res = await request(app).post('/api/v1/auth/login').send({ account, email, password }).expect(200);
-    return res.body.token as string;
-  }
+  const signIn = (account: string, email: string, password = PASSWORD) => signInAs(app, account, email, password);
 
   beforeAll(async () => {
-    t = await createTestDatabase(dialect);
-    await t.db.destroy();
-    const config = loadConfig({ env: { SNACKBASE_DATABASE_URL: t.url, SNACKBASE_STATIC_DIR: '/nonexistent' }, envFile: null });
-    core = createCore({ config, secrets, logger: createLogger({ level: 'error', format: 'json', silent: true }), db: createDatabase({ url: t.url }) });
-    await core.start();
-    app = createApp(core);
+    server = await startTestServer(dialect);
+    ({ core, app } = server);
     await createSuperadmin(systemContext('test'), core, { email: 'root@example.com', password: PASSWORD });
     sa = await signIn('system', 'root@example.com');
   });
-  afterAll(async () => {
-    await core.close();
-    await t.destroy();
-  });
+  afterAll(() => server?.close());
 
   it('creates accounts with derived or given slugs and refuses taken or bad ones', async () => {
     const a = (await as(sa).post('/api/v1/accounts', { name: 'Acme Corp' }).expect(201)).body;

@@ -2,13 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
 import request from 'supertest';
 import { hashPassword, hashToken, randomToken } from '@snackbase/auth';
-import { createCore, createLogger, createSuperadmin, loadConfig, SYSTEM_ACCOUNT_ID, systemContext, type Core } from '@snackbase/core';
-import { createDatabase } from '@snackbase/db';
+import { createSuperadmin, SYSTEM_ACCOUNT_ID, systemContext, type Core } from '@snackbase/core';
 import { accountScope, allAccounts, tenantTable } from '@snackbase/tenancy';
-import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '@snackbase/testing';
-import { createApp } from '../create-app';
+import { TEST_DIALECTS } from '@snackbase/testing';
+import { signIn, startTestServer, type TestServer } from '../test-support/test-server';
 
-const secrets = { secretKey: 'k'.repeat(64), tokenSecret: 't'.repeat(64), encryptionKey: 'e'.repeat(64) };
 const PASSWORD = 'Correct-Horse-9!';
 const KEYS = '/api/v1/admin/api-keys';
 const ME = '/api/v1/auth/me';
@@ -16,7 +14,7 @@ const PUBLIC = '/api/v1/auth/verify-reset-token/not-a-token';
 const MASK = /^[0-9a-f]{6}\.\.\.[0-9a-f]{4}$/;
 
 describe.each(TEST_DIALECTS)('API keys on %s', (dialect) => {
-  let t: TestDatabase;
+  let server: TestServer;
   let core: Core;
   let app: Express;
   const acme = { id: randomUUID(), code: 'AK0001', slug: 'acme-keys' };
@@ -35,28 +33,21 @@ describe.each(TEST_DIALECTS)('API keys on %s', (dialect) => {
       .insert({ id: ids[name], email: `${name}@example.com`, password_hash: await hashPassword(PASSWORD), role_id: roleId, email_verified: true })
       .execute();
     const account = accountId === SYSTEM_ACCOUNT_ID ? 'system' : acme.slug;
-    jwt[name] = (await request(app).post('/api/v1/auth/login').send({ account, email: `${name}@example.com`, password: PASSWORD }).expect(200)).body.token;
+    jwt[name] = await signIn(app, account, `${name}@example.com`, PASSWORD);
   }
 
   beforeAll(async () => {
-    t = await createTestDatabase(dialect);
-    await t.db.destroy();
-    const config = loadConfig({ env: { SNACKBASE_DATABASE_URL: t.url, SNACKBASE_STATIC_DIR: '/nonexistent' }, envFile: null });
-    core = createCore({ config, secrets, logger: createLogger({ level: 'error', format: 'json', silent: true }), db: createDatabase({ url: t.url }) });
-    await core.start();
-    app = createApp(core);
+    server = await startTestServer(dialect);
+    ({ core, app } = server);
     const root = await createSuperadmin(systemContext('test'), core, { email: 'root@example.com', password: PASSWORD });
     ids['root'] = root.id;
-    jwt['root'] = (await request(app).post('/api/v1/auth/login').send({ account: 'system', email: 'root@example.com', password: PASSWORD }).expect(200)).body.token;
+    jwt['root'] = await signIn(app, 'system', 'root@example.com', PASSWORD);
     await core.db.kysely.insertInto('accounts').values({ id: acme.id, account_code: acme.code, slug: acme.slug, name: 'Acme' }).execute();
     await addUser('ops', SYSTEM_ACCOUNT_ID, 1);
     await addUser('quota', SYSTEM_ACCOUNT_ID, 1);
     await addUser('ann', acme.id, 1);
   });
-  afterAll(async () => {
-    await core.close();
-    await t.destroy();
-  });
+  afterAll(() => server?.close());
 
   it('shows the plaintext key once; lists and details mask it and never show the hash; the database holds only the hash', async () => {
     const created = await create(jwt['root'], { name: '  CI deploy  ', extra: 'ignored' }).expect(201);

@@ -5,44 +5,20 @@ import { sql } from 'kysely';
 import request from 'supertest';
 import { hashPassword } from '@snackbase/auth';
 import * as contract from '@snackbase/contract';
-import { createAudit, createCore, createLogger, createSuperadmin, loadConfig, systemContext, type Audit, type Core, type RequestContext } from '@snackbase/core';
-import { createDatabase } from '@snackbase/db';
+import { createAudit, createSuperadmin, systemContext, type Audit, type Core, type RequestContext } from '@snackbase/core';
 import { accountScope, tenantTable } from '@snackbase/tenancy';
-import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '@snackbase/testing';
-import { authenticate } from '../middleware/authenticate';
-import { apiNotFound, errorHandler } from '../middleware/error-handler';
-import { jsonBody } from '../middleware/json-body';
-import { requestContext } from '../middleware/request-context';
+import { TEST_DIALECTS } from '@snackbase/testing';
 import { buildOpenApiDocument } from '../openapi/openapi-document';
 import { RouteRegistry } from '../openapi/route-registry';
+import { signIn, startTestServer, type TestServer } from '../test-support/test-server';
 import { registerAuditRoutes } from './audit-routes';
-import { registerAuthRoutes } from './auth-routes';
 
-const secrets = { secretKey: 'k'.repeat(64), tokenSecret: 't'.repeat(64), encryptionKey: 'e'.repeat(64) };
 const PASSWORD = 'Correct-Horse-9!';
 type Caller = 'anonymous' | 'userA' | 'adminA' | 'superadmin';
-type TestCore = Core & { readonly audit: Audit };
-
-/** The middleware chain of create-app.ts, with core.audit assembled here until createCore has it. */
-function buildTestApp(core: TestCore): { app: Express; registry: RouteRegistry } {
-  const app = express();
-  app.set('query parser', 'simple');
-  app.use(requestContext(core.logger));
-  app.use(jsonBody(core.config.maxBodySize));
-  const registry = new RouteRegistry();
-  const api = express.Router();
-  api.use(core.config.apiPrefix, authenticate(core));
-  registerAuthRoutes(registry, api, core);
-  registerAuditRoutes(registry, api, core);
-  app.use(api);
-  app.use(core.config.apiPrefix, apiNotFound());
-  app.use(errorHandler(core.logger));
-  return { app, registry };
-}
 
 describe.each(TEST_DIALECTS)('audit routes on %s', (dialect) => {
-  let t: TestDatabase;
-  let core: TestCore;
+  let server: TestServer;
+  let core: Core;
   let app: Express;
   let registry: RouteRegistry;
   const A = { id: randomUUID(), code: 'AA0001' };
@@ -62,32 +38,28 @@ describe.each(TEST_DIALECTS)('audit routes on %s', (dialect) => {
   const record = (change: Parameters<Audit['record']>[2]) => core.db.transaction((trx) => core.audit.record(trx, ctxA, change));
 
   beforeAll(async () => {
-    t = await createTestDatabase(dialect);
-    await t.db.destroy();
     // The core's own writes (superadmin, logins) stay out of the chain, so the fixture entries are ids 1–5.
-    const config = loadConfig({ env: { SNACKBASE_DATABASE_URL: t.url, SNACKBASE_STATIC_DIR: '/nonexistent', SNACKBASE_AUDIT_LOGGING_ENABLED: 'false' }, envFile: null });
-    const logger = createLogger({ level: 'error', format: 'json', silent: true });
-    const base = createCore({ config, secrets, logger, db: createDatabase({ url: t.url }) });
-    const quiet = base.audit;
-    core = Object.assign(base, { audit: createAudit({ db: base.db, config: { auditLoggingEnabled: true }, logger }) });
-    await core.start();
-    ({ app, registry } = buildTestApp(core));
+    server = await startTestServer(dialect, { env: { SNACKBASE_AUDIT_LOGGING_ENABLED: 'false' } });
+    ({ core, app } = server);
+    const quiet = core.audit;
+    // The fixtures and the audit routes (which read `core.audit` per request) use a log that records.
+    Object.assign(core, { audit: createAudit({ db: core.db, config: { auditLoggingEnabled: true }, logger: core.logger }) });
+    // The routes the OpenAPI test documents, registered on a router of their own.
+    registry = new RouteRegistry();
+    registerAuditRoutes(registry, express.Router(), core);
     await createSuperadmin(systemContext('test'), { db: core.db, audit: quiet }, { email: 'root@example.com', password: PASSWORD });
     await core.db.kysely.insertInto('accounts').values({ id: A.id, account_code: A.code, slug: 'acme', name: 'Acme' }).execute();
     for (const [id, email, role] of [[ids.userA, 'ann@acme.test', 2], [ids.adminA, 'adm@acme.test', 1]] as const) {
       await tenantTable(core.db.kysely, accountScope(A.id), 'users').insert({ id, email, password_hash: await hashPassword(PASSWORD), role_id: role, email_verified: true }).execute();
     }
     for (const [caller, account, email] of [['userA', 'acme', 'ann@acme.test'], ['adminA', 'acme', 'adm@acme.test'], ['superadmin', 'system', 'root@example.com']] as const) {
-      tokens[caller] = (await request(app).post('/api/v1/auth/login').send({ account, email, password: PASSWORD }).expect(200)).body.token;
+      tokens[caller] = await signIn(app, account, email, PASSWORD);
     }
     await record({ operation: 'CREATE', table: 'groups', recordId: 'g1', accountId: A.id, after: { name: 'Ops', description: 'a, "b"' } }); // 1, 2
     await record({ operation: 'UPDATE', table: 'groups', recordId: 'g1', accountId: A.id, before: { name: 'Ops' }, after: { name: 'Dev' } }); // 3
     await record({ operation: 'CREATE', table: 'col_posts', recordId: 'p1', after: { title: 'Hi', password: 'never-stored' } }); // 4, 5
   });
-  afterAll(async () => {
-    await core.close();
-    await t.destroy();
-  });
+  afterAll(() => server?.close());
 
   const ENDPOINTS: ReadonlyArray<[string, 'get' | 'post', string]> = [
     ['list', 'get', '/api/v1/audit-logs'],

@@ -3,18 +3,16 @@ import type { Express } from 'express';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { hashPassword } from '@snackbase/auth';
-import { createCore, createLogger, createSuperadmin, loadConfig, systemContext, type Core } from '@snackbase/core';
-import { createDatabase } from '@snackbase/db';
+import { createSuperadmin, systemContext, type Core } from '@snackbase/core';
 import { accountScope, tenantTable } from '@snackbase/tenancy';
-import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '@snackbase/testing';
-import { createApp } from '../create-app';
+import { TEST_DIALECTS } from '@snackbase/testing';
+import { startTestServer, TEST_SECRETS, type TestServer } from '../test-support/test-server';
 
-const secrets = { secretKey: 'k'.repeat(64), tokenSecret: 't'.repeat(64), encryptionKey: 'e'.repeat(64) };
 const PASSWORD = 'Correct-Horse-9!';
 const INVALID = { error: 'Authentication failed', message: 'Invalid credentials', code: 'invalid_credentials' };
 
 describe.each(TEST_DIALECTS)('auth routes on %s', (dialect) => {
-  let t: TestDatabase;
+  let server: TestServer;
   let core: Core;
   let app: Express;
   const acme = { id: randomUUID(), code: 'AA0001', slug: 'acme' };
@@ -28,22 +26,15 @@ describe.each(TEST_DIALECTS)('auth routes on %s', (dialect) => {
   const login = (body: object) => request(app).post('/api/v1/auth/login').send(body);
 
   beforeAll(async () => {
-    t = await createTestDatabase(dialect);
-    await t.db.destroy();
-    const config = loadConfig({ env: { SNACKBASE_DATABASE_URL: t.url, SNACKBASE_STATIC_DIR: '/nonexistent' }, envFile: null });
-    core = createCore({ config, secrets, logger: createLogger({ level: 'error', format: 'json', silent: true }), db: createDatabase({ url: t.url }) });
-    await core.start();
-    app = createApp(core);
+    server = await startTestServer(dialect);
+    ({ core, app } = server);
     await createSuperadmin(systemContext('test'), core, { email: 'root@example.com', password: PASSWORD });
     await core.db.kysely.insertInto('accounts').values({ id: acme.id, account_code: acme.code, slug: acme.slug, name: 'Acme' }).execute();
     await addUser(acme.id, 'ann@acme.test');
     await addUser(acme.id, 'off@acme.test', { is_active: false });
     await addUser(acme.id, 'new@acme.test', { email_verified: false });
   });
-  afterAll(async () => {
-    await core.close();
-    await t.destroy();
-  });
+  afterAll(() => server?.close());
 
   it('signs the superadmin in to the system account by slug or code', async () => {
     for (const account of ['system', 'SY0000', 'sy0000']) {
@@ -125,7 +116,7 @@ describe.each(TEST_DIALECTS)('auth routes on %s', (dialect) => {
     ['garbage', 'Bearer nope'],
     ['alg none', `Bearer ${jwt.sign({ sub: 'u', user_id: 'u', account_id: 'a', sid: 's', type: 'access', iss: 'snackbase' }, '', { algorithm: 'none' })}`],
     ['a token signed with another key', `Bearer ${jwt.sign({ sub: 'u', user_id: 'u', account_id: 'a', sid: 's', type: 'access' }, 'x'.repeat(64), { issuer: 'snackbase' })}`],
-    ['a forged session for a real user', `Bearer ${jwt.sign({ sub: 'u', user_id: 'u', account_id: 'a', sid: randomUUID(), email: 'x', role: 'admin', type: 'access' }, secrets.secretKey, { issuer: 'snackbase' })}`],
+    ['a forged session for a real user', `Bearer ${jwt.sign({ sub: 'u', user_id: 'u', account_id: 'a', sid: randomUUID(), email: 'x', role: 'admin', type: 'access' }, TEST_SECRETS.secretKey, { issuer: 'snackbase' })}`],
   ])('/auth/me with %s is a 401', async (_name, header) => {
     const req = request(app).get('/api/v1/auth/me');
     const res = await (header ? req.set('Authorization', header) : req).expect(401);

@@ -1,12 +1,9 @@
 import { createServer } from 'node:net';
-import type { Express } from 'express';
 import request from 'supertest';
-import { createCore, createLogger, createSuperadmin, loadConfig, systemContext, type Core } from '@snackbase/core';
-import { createDatabase } from '@snackbase/db';
-import { createTestDatabase, startSmtpInbox, TEST_DIALECTS, type SmtpInbox, type TestDatabase } from '@snackbase/testing';
-import { createApp } from '../create-app';
+import { createSuperadmin, systemContext } from '@snackbase/core';
+import { startSmtpInbox, TEST_DIALECTS, type SmtpInbox, type TestDialect } from '@snackbase/testing';
+import { signIn, startTestServer, testSmtpEnv, type TestServer } from '../test-support/test-server';
 
-const secrets = { secretKey: 'k'.repeat(64), tokenSecret: 't'.repeat(64), encryptionKey: 'e'.repeat(64) };
 const PASSWORD = 'Correct-Horse-9!';
 const SMTP_PASSWORD = 'smtp-Pa55word-do-not-leak';
 const BASE = '/api/v1/admin/email';
@@ -20,10 +17,7 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-interface Running {
-  readonly t: TestDatabase;
-  readonly core: Core;
-  readonly app: Express;
+interface Running extends TestServer {
   readonly token: string;
 }
 
@@ -31,27 +25,12 @@ interface Running {
  * A core and app on a fresh database, mailing through SMTP at `port` (with a login when
  * `credentials`: the test inbox refuses AUTH over plain text), with a signed-in superadmin.
  */
-async function startApp(dialect: (typeof TEST_DIALECTS)[number], port: number, credentials = false): Promise<Running> {
-  const t = await createTestDatabase(dialect);
-  await t.db.destroy();
-  const env = {
-    SNACKBASE_DATABASE_URL: t.url,
-    SNACKBASE_STATIC_DIR: '/nonexistent',
-    SNACKBASE_EXTERNAL_URL: 'http://public.example',
-    SNACKBASE_MAIL_PROVIDER: 'smtp',
-    SNACKBASE_MAIL_FROM: 'SnackBase <noreply@public.example>',
-    SNACKBASE_SMTP_HOST: '127.0.0.1',
-    SNACKBASE_SMTP_PORT: String(port),
-    SNACKBASE_SMTP_SECURE: 'none',
-    ...(credentials ? { SNACKBASE_SMTP_USER: 'mailer', SNACKBASE_SMTP_PASSWORD: SMTP_PASSWORD } : {}),
-  };
-  const config = loadConfig({ envFile: null, env });
-  const core = createCore({ config, secrets, logger: createLogger({ level: 'error', format: 'json', silent: true }), db: createDatabase({ url: t.url }) });
-  await core.start();
-  const app = createApp(core);
-  await createSuperadmin(systemContext('test'), core, { email: 'root@example.com', password: PASSWORD });
-  const login = await request(app).post('/api/v1/auth/login').send({ account: 'system', email: 'root@example.com', password: PASSWORD }).expect(200);
-  return { t, core, app, token: login.body.token as string };
+async function startApp(dialect: TestDialect, port: number, credentials = false): Promise<Running> {
+  const server = await startTestServer(dialect, {
+    env: { ...testSmtpEnv(port), ...(credentials ? { SNACKBASE_SMTP_USER: 'mailer', SNACKBASE_SMTP_PASSWORD: SMTP_PASSWORD } : {}) },
+  });
+  await createSuperadmin(systemContext('test'), server.core, { email: 'root@example.com', password: PASSWORD });
+  return { ...server, token: await signIn(server.app, 'system', 'root@example.com', PASSWORD) };
 }
 
 describe.each(TEST_DIALECTS)('email admin routes on %s', (dialect) => {
@@ -76,10 +55,7 @@ describe.each(TEST_DIALECTS)('email admin routes on %s', (dialect) => {
     tenantToken = (await request(main.app).post('/api/v1/auth/login').send({ account: 'acme', email: 'ann@acme.test', password: PASSWORD }).expect(200)).body.token;
   });
   afterAll(async () => {
-    for (const r of [main, broken]) {
-      await r?.core.close();
-      await r?.t.destroy();
-    }
+    for (const r of [main, broken]) await r?.close();
     await inbox?.close();
   });
 

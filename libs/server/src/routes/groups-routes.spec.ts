@@ -4,48 +4,22 @@ import express, { type Express } from 'express';
 import request from 'supertest';
 import { hashPassword } from '@snackbase/auth';
 import * as contract from '@snackbase/contract';
-import { createCore, createGroups, createLogger, createRoles, createSuperadmin, loadConfig, SYSTEM_ACCOUNT_ID, systemContext, type Core, type Groups, type RequestContext, type Roles } from '@snackbase/core';
-import { createDatabase } from '@snackbase/db';
+import { createSuperadmin, SYSTEM_ACCOUNT_ID, systemContext, type Core, type RequestContext } from '@snackbase/core';
 import { accountScope, tenantTable } from '@snackbase/tenancy';
-import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '@snackbase/testing';
-import { authenticate } from '../middleware/authenticate';
-import { apiNotFound, errorHandler } from '../middleware/error-handler';
-import { jsonBody } from '../middleware/json-body';
-import { requestContext } from '../middleware/request-context';
+import { TEST_DIALECTS } from '@snackbase/testing';
 import { buildOpenApiDocument } from '../openapi/openapi-document';
 import { RouteRegistry } from '../openapi/route-registry';
-import { registerAuthRoutes } from './auth-routes';
+import { signIn as signInAs, startTestServer, type TestServer } from '../test-support/test-server';
 import { registerGroupsRoutes } from './groups-routes';
 import { registerRolesRoutes } from './roles-routes';
 
-const secrets = { secretKey: 'k'.repeat(64), tokenSecret: 't'.repeat(64), encryptionKey: 'e'.repeat(64) };
 const PASSWORD = 'Correct-Horse-9!';
 type Caller = 'anonymous' | 'userA' | 'adminA' | 'userB' | 'superadmin';
 const CALLERS: readonly Caller[] = ['anonymous', 'userA', 'adminA', 'userB', 'superadmin'];
 
-type TestCore = Core & { readonly groups: Groups; readonly roles: Roles };
-
-/** The middleware chain of create-app.ts, with core.groups / core.roles assembled here until createCore has them. */
-function buildTestApp(core: TestCore): { app: Express; registry: RouteRegistry } {
-  const app = express();
-  app.set('query parser', 'simple');
-  app.use(requestContext(core.logger));
-  app.use(jsonBody(core.config.maxBodySize));
-  const registry = new RouteRegistry();
-  const api = express.Router();
-  api.use(core.config.apiPrefix, authenticate(core));
-  registerAuthRoutes(registry, api, core);
-  registerGroupsRoutes(registry, api, core);
-  registerRolesRoutes(registry, api, core);
-  app.use(api);
-  app.use(core.config.apiPrefix, apiNotFound());
-  app.use(errorHandler(core.logger));
-  return { app, registry };
-}
-
 describe.each(TEST_DIALECTS)('groups routes on %s', (dialect) => {
-  let t: TestDatabase;
-  let core: TestCore;
+  let server: TestServer;
+  let core: Core;
   let app: Express;
   let registry: RouteRegistry;
   const A = { id: randomUUID(), code: 'AA0001' };
@@ -60,8 +34,7 @@ describe.each(TEST_DIALECTS)('groups routes on %s', (dialect) => {
       .execute();
   }
   async function signIn(caller: Caller, account: string, email: string) {
-    const res = await request(app).post('/api/v1/auth/login').send({ account, email, password: PASSWORD }).expect(200);
-    tokens[caller] = res.body.token;
+    tokens[caller] = await signInAs(app, account, email, PASSWORD);
   }
   /** A request as `caller` (no Authorization header for anonymous). */
   function as(caller: Caller, method: 'get' | 'post' | 'patch' | 'delete', url: string) {
@@ -78,13 +51,12 @@ describe.each(TEST_DIALECTS)('groups routes on %s', (dialect) => {
   };
 
   beforeAll(async () => {
-    t = await createTestDatabase(dialect);
-    await t.db.destroy();
-    const config = loadConfig({ env: { SNACKBASE_DATABASE_URL: t.url, SNACKBASE_STATIC_DIR: '/nonexistent' }, envFile: null });
-    const base = createCore({ config, secrets, logger: createLogger({ level: 'error', format: 'json', silent: true }), db: createDatabase({ url: t.url }) });
-    core = Object.assign(base, { groups: createGroups(base.db, base.audit), roles: createRoles(base.db, base.audit) });
-    await core.start();
-    ({ app, registry } = buildTestApp(core));
+    server = await startTestServer(dialect);
+    ({ core, app } = server);
+    // The routes the OpenAPI test documents, registered on a router of their own.
+    registry = new RouteRegistry();
+    registerGroupsRoutes(registry, express.Router(), core);
+    registerRolesRoutes(registry, express.Router(), core);
     await createSuperadmin(systemContext('test'), core, { email: 'root@example.com', password: PASSWORD });
     await core.db.kysely
       .insertInto('accounts')
@@ -102,10 +74,7 @@ describe.each(TEST_DIALECTS)('groups routes on %s', (dialect) => {
     await signIn('userB', 'bolt', 'bob@bolt.test');
     await signIn('superadmin', 'system', 'root@example.com');
   });
-  afterAll(async () => {
-    await core.close();
-    await t.destroy();
-  });
+  afterAll(() => server?.close());
 
   describe('tenancy matrix', () => {
     // Status per caller; user B must get exactly what a missing group gets.

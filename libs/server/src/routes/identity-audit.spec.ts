@@ -1,12 +1,10 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import { hashToken } from '@snackbase/auth';
-import { createCore, createLogger, createSuperadmin, loadConfig, systemContext, type AuditLogEntry, type Core } from '@snackbase/core';
-import { createDatabase } from '@snackbase/db';
-import { createTestDatabase, startSmtpInbox, TEST_DIALECTS, type SmtpInbox, type TestDatabase } from '@snackbase/testing';
-import { createApp } from '../create-app';
+import { createSuperadmin, systemContext, type AuditLogEntry, type Core } from '@snackbase/core';
+import { TEST_DIALECTS, type SmtpInbox } from '@snackbase/testing';
+import { mailedToken as mailedTokenOf, startTestServer, type SmtpTestServer } from '../test-support/test-server';
 
-const secrets = { secretKey: 'k'.repeat(64), tokenSecret: 't'.repeat(64), encryptionKey: 'e'.repeat(64) };
 const PASSWORD = 'Correct-Horse-9!';
 const INVITEE_PASSWORD = 'Invited-Horse-7?';
 const NEW_USER_PASSWORD = 'Created-Horse-5#';
@@ -24,7 +22,7 @@ const GROUP_CREATE = ['id', 'account_id', 'name', 'description', 'created_at', '
 const sorted = (xs: readonly string[]) => [...xs].sort();
 
 describe.each(TEST_DIALECTS)('identity writes in the audit log on %s', (dialect) => {
-  let t: TestDatabase;
+  let server: SmtpTestServer;
   let core: Core;
   let app: Express;
   let inbox: SmtpInbox;
@@ -37,38 +35,16 @@ describe.each(TEST_DIALECTS)('identity writes in the audit log on %s', (dialect)
   }
   /** The token of the newest link to `path` mailed to `to` after `after` mails. */
   async function mailedToken(to: string, path: string, after: number): Promise<string> {
-    const mail = await inbox.waitFor((m) => inbox.mails.indexOf(m) >= after && JSON.stringify(m.to ?? '').includes(to) && (m.text ?? '').includes(path));
-    const token = new URL(/(https?:\/\/\S+)/.exec(mail.text ?? '')?.[1] ?? '').searchParams.get('token') ?? '';
+    const token = await mailedTokenOf(inbox, to, path, after);
     secretsSeen.push(token, hashToken(token));
     return token;
   }
 
   beforeAll(async () => {
-    inbox = await startSmtpInbox();
-    t = await createTestDatabase(dialect);
-    await t.db.destroy();
-    const config = loadConfig({
-      envFile: null,
-      env: {
-        SNACKBASE_DATABASE_URL: t.url,
-        SNACKBASE_STATIC_DIR: '/nonexistent',
-        SNACKBASE_EXTERNAL_URL: 'http://public.example',
-        SNACKBASE_MAIL_PROVIDER: 'smtp',
-        SNACKBASE_MAIL_FROM: 'SnackBase <noreply@public.example>',
-        SNACKBASE_SMTP_HOST: '127.0.0.1',
-        SNACKBASE_SMTP_PORT: String(inbox.port),
-        SNACKBASE_SMTP_SECURE: 'none',
-      },
-    });
-    core = createCore({ config, secrets, logger: createLogger({ level: 'error', format: 'json', silent: true }), db: createDatabase({ url: t.url }) });
-    await core.start();
-    app = createApp(core);
+    server = await startTestServer(dialect, { smtp: true });
+    ({ core, app, inbox } = server);
   });
-  afterAll(async () => {
-    await core.close();
-    await t.destroy();
-    await inbox.close();
-  });
+  afterAll(() => server?.close());
 
   it('logs every identity write of a whole journey, one entry per changed column, with its actor and request, and no secret', async () => {
     const root = await createSuperadmin(systemContext('setup'), core, { email: 'root@example.com', password: PASSWORD });

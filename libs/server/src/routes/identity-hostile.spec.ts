@@ -1,37 +1,23 @@
 import type { Express } from 'express';
 import request from 'supertest';
-import { createCore, createLogger, loadConfig, systemContext, type Core } from '@snackbase/core';
-import { createDatabase } from '@snackbase/db';
-import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '@snackbase/testing';
-import { createApp } from '../create-app';
+import { systemContext, type Core } from '@snackbase/core';
+import { TEST_DIALECTS, type TestDialect } from '@snackbase/testing';
+import { startTestServer, type TestServer } from '../test-support/test-server';
 
-const secrets = { secretKey: 'k'.repeat(64), tokenSecret: 't'.repeat(64), encryptionKey: 'e'.repeat(64) };
 const PASSWORD = 'Correct-Horse-9!';
 
-async function appFor(t: TestDatabase, env: Record<string, string> = {}): Promise<{ core: Core; app: Express }> {
-  const config = loadConfig({
-    envFile: null,
-    // Many registrations from one test client: lift the per-IP brute-force limit here.
-    env: { SNACKBASE_DATABASE_URL: t.url, SNACKBASE_STATIC_DIR: '/nonexistent', SNACKBASE_AUTH_RATE_LIMIT_PER_IP: '0', ...env },
-  });
-  const core = createCore({ config, secrets, logger: createLogger({ level: 'error', format: 'json', silent: true }), db: createDatabase({ url: t.url }) });
-  await core.start();
-  return { core, app: createApp(core) };
-}
+/** A server on a fresh database; many registrations from one test client: lift the per-IP brute-force limit here. */
+const serverFor = (dialect: TestDialect, env: Record<string, string> = {}) => startTestServer(dialect, { env: { SNACKBASE_AUTH_RATE_LIMIT_PER_IP: '0', ...env } });
 
 describe.each(TEST_DIALECTS)('hostile registrations on %s', (dialect) => {
-  let t: TestDatabase;
+  let server: TestServer;
   let core: Core;
   let app: Express;
   beforeAll(async () => {
-    t = await createTestDatabase(dialect);
-    await t.db.destroy();
-    ({ core, app } = await appFor(t));
+    server = await serverFor(dialect);
+    ({ core, app } = server);
   });
-  afterAll(async () => {
-    await core.close();
-    await t.destroy();
-  });
+  afterAll(() => server?.close());
 
   it('50 parallel registrations with one slug: one 201, the rest 409, no 500', async () => {
     const results = await Promise.all(
@@ -57,18 +43,14 @@ describe.each(TEST_DIALECTS)('hostile registrations on %s', (dialect) => {
 });
 
 describe.each(TEST_DIALECTS)('single-tenant mode on %s', (dialect) => {
-  let t: TestDatabase;
+  let server: TestServer;
   let core: Core;
   let app: Express;
   beforeAll(async () => {
-    t = await createTestDatabase(dialect);
-    await t.db.destroy();
-    ({ core, app } = await appFor(t, { SNACKBASE_SINGLE_TENANT_MODE: 'true', SNACKBASE_SINGLE_TENANT_ACCOUNT: 'acme', SNACKBASE_SINGLE_TENANT_ACCOUNT_NAME: 'Acme Ltd' }));
+    server = await serverFor(dialect, { SNACKBASE_SINGLE_TENANT_MODE: 'true', SNACKBASE_SINGLE_TENANT_ACCOUNT: 'acme', SNACKBASE_SINGLE_TENANT_ACCOUNT_NAME: 'Acme Ltd' });
+    ({ core, app } = server);
   });
-  afterAll(async () => {
-    await core.close();
-    await t.destroy();
-  });
+  afterAll(() => server?.close());
 
   it('creates the configured account at start, registers everyone into it and signs in without an account', async () => {
     const account = await core.db.kysely.selectFrom('accounts').selectAll().where('slug', '=', 'acme').executeTakeFirstOrThrow();

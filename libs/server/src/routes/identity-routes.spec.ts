@@ -1,53 +1,29 @@
 import type { Express } from 'express';
 import request from 'supertest';
-import { createCore, createLogger, loadConfig, type Core } from '@snackbase/core';
-import { createDatabase } from '@snackbase/db';
-import { createTestDatabase, startSmtpInbox, TEST_DIALECTS, type SmtpInbox, type TestDatabase } from '@snackbase/testing';
-import { createApp } from '../create-app';
+import { type Core } from '@snackbase/core';
+import { TEST_DIALECTS, type SmtpInbox } from '@snackbase/testing';
+import { mailedLink, startTestServer, type SmtpTestServer } from '../test-support/test-server';
 
-const secrets = { secretKey: 'k'.repeat(64), tokenSecret: 't'.repeat(64), encryptionKey: 'e'.repeat(64) };
 const PASSWORD = 'Correct-Horse-9!';
 
 /** The token of the link in a mail to `to` whose link path is `path`. */
 async function linkToken(inbox: SmtpInbox, to: string, path: string, after = 0): Promise<string> {
-  const mail = await inbox.waitFor((m) => inbox.mails.indexOf(m) >= after && m.to !== undefined && JSON.stringify(m.to).includes(to) && (m.text ?? '').includes(path));
-  const url = new URL(/(https?:\/\/\S+)/.exec(mail.text ?? '')?.[1] ?? '');
+  const url = await mailedLink(inbox, to, path, after);
   expect(`${url.origin}${url.pathname}`).toBe(`http://public.example${path}`);
   return url.searchParams.get('token') ?? '';
 }
 
 describe.each(TEST_DIALECTS)('registration, verification and password reset on %s', (dialect) => {
-  let t: TestDatabase;
+  let server: SmtpTestServer;
   let core: Core;
   let app: Express;
   let inbox: SmtpInbox;
 
   beforeAll(async () => {
-    inbox = await startSmtpInbox();
-    t = await createTestDatabase(dialect);
-    await t.db.destroy();
-    const config = loadConfig({
-      envFile: null,
-      env: {
-        SNACKBASE_DATABASE_URL: t.url,
-        SNACKBASE_STATIC_DIR: '/nonexistent',
-        SNACKBASE_EXTERNAL_URL: 'http://public.example',
-        SNACKBASE_MAIL_PROVIDER: 'smtp',
-        SNACKBASE_MAIL_FROM: 'SnackBase <noreply@public.example>',
-        SNACKBASE_SMTP_HOST: '127.0.0.1',
-        SNACKBASE_SMTP_PORT: String(inbox.port),
-        SNACKBASE_SMTP_SECURE: 'none',
-      },
-    });
-    core = createCore({ config, secrets, logger: createLogger({ level: 'error', format: 'json', silent: true }), db: createDatabase({ url: t.url }) });
-    await core.start();
-    app = createApp(core);
+    server = await startTestServer(dialect, { smtp: true });
+    ({ core, app, inbox } = server);
   });
-  afterAll(async () => {
-    await core.close();
-    await t.destroy();
-    await inbox.close();
-  });
+  afterAll(() => server?.close());
 
   const register = (body: object) => request(app).post('/api/v1/auth/register').set('Host', 'evil.example').send(body);
   const login = (account: string, email: string, password = PASSWORD) => request(app).post('/api/v1/auth/login').send({ account, email, password });

@@ -2,18 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
 import request from 'supertest';
 import { hashPassword } from '@snackbase/auth';
-import { createCore, createLogger, createSuperadmin, loadConfig, systemContext, type Core, type RequestContext } from '@snackbase/core';
-import { createDatabase } from '@snackbase/db';
+import { createSuperadmin, systemContext, type Core, type RequestContext } from '@snackbase/core';
 import { accountScope, allAccounts, tenantTable } from '@snackbase/tenancy';
-import { createTestDatabase, startSmtpInbox, TEST_DIALECTS, type SmtpInbox, type TestDatabase } from '@snackbase/testing';
-import { createApp } from '../create-app';
+import { TEST_DIALECTS, type SmtpInbox } from '@snackbase/testing';
+import { mailedLink, signIn as signInAs, startTestServer, type SmtpTestServer } from '../test-support/test-server';
 
-const secrets = { secretKey: 'k'.repeat(64), tokenSecret: 't'.repeat(64), encryptionKey: 'e'.repeat(64) };
 const PASSWORD = 'Correct-Horse-9!';
 type Caller = 'anonymous' | 'userA' | 'adminA' | 'userB' | 'superadmin';
 
 describe.each(TEST_DIALECTS)('invitations routes on %s', (dialect) => {
-  let t: TestDatabase;
+  let server: SmtpTestServer;
   let core: Core;
   let app: Express;
   let inbox: SmtpInbox;
@@ -44,8 +42,7 @@ describe.each(TEST_DIALECTS)('invitations routes on %s', (dialect) => {
 
   /** The token of the newest invitation link mailed to `to` after `after` mails; the link must be built from the public URL. */
   async function mailedToken(to: string, after: number): Promise<string> {
-    const mail = await inbox.waitFor((m) => inbox.mails.indexOf(m) >= after && JSON.stringify(m.to ?? '').includes(to) && (m.text ?? '').includes('/accept-invitation'));
-    const url = new URL(/(https?:\/\/\S+)/.exec(mail.text ?? '')?.[1] ?? '');
+    const url = await mailedLink(inbox, to, '/accept-invitation', after);
     expect(`${url.origin}${url.pathname}`).toBe('http://public.example/accept-invitation');
     const token = url.searchParams.get('token') ?? '';
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -65,29 +62,12 @@ describe.each(TEST_DIALECTS)('invitations routes on %s', (dialect) => {
       .execute();
   }
   async function signIn(caller: Caller, account: string, email: string) {
-    tokens[caller] = (await login(account, email).expect(200)).body.token;
+    tokens[caller] = await signInAs(app, account, email, PASSWORD);
   }
 
   beforeAll(async () => {
-    inbox = await startSmtpInbox();
-    t = await createTestDatabase(dialect);
-    await t.db.destroy();
-    const config = loadConfig({
-      envFile: null,
-      env: {
-        SNACKBASE_DATABASE_URL: t.url,
-        SNACKBASE_STATIC_DIR: '/nonexistent',
-        SNACKBASE_EXTERNAL_URL: 'http://public.example',
-        SNACKBASE_MAIL_PROVIDER: 'smtp',
-        SNACKBASE_MAIL_FROM: 'SnackBase <noreply@public.example>',
-        SNACKBASE_SMTP_HOST: '127.0.0.1',
-        SNACKBASE_SMTP_PORT: String(inbox.port),
-        SNACKBASE_SMTP_SECURE: 'none',
-      },
-    });
-    core = createCore({ config, secrets, logger: createLogger({ level: 'error', format: 'json', silent: true }), db: createDatabase({ url: t.url }) });
-    await core.start();
-    app = createApp(core);
+    server = await startTestServer(dialect, { smtp: true });
+    ({ core, app, inbox } = server);
     await createSuperadmin(systemContext('test'), core, { email: 'root@example.com', password: PASSWORD });
     await core.db.kysely
       .insertInto('accounts')
@@ -108,11 +88,7 @@ describe.each(TEST_DIALECTS)('invitations routes on %s', (dialect) => {
     await signIn('userB', 'bolt', 'bob@bolt.test');
     await signIn('superadmin', 'system', 'root@example.com');
   });
-  afterAll(async () => {
-    await core.close();
-    await t.destroy();
-    await inbox.close();
-  });
+  afterAll(() => server?.close());
 
   it('mails a link built from the public URL; the link shows the invitation, creates the user with role and groups, and signs them in once', async () => {
     const inv = await invited('adminA', { email: 'New.Editor@Acme.test', role_id: 1, group_ids: [groups.a1, groups.a2] });

@@ -4,20 +4,14 @@ import express, { type Express } from 'express';
 import request from 'supertest';
 import { hashPassword } from '@snackbase/auth';
 import { jobListResponseSchema, jobResponseSchema, jobStatsResponseSchema } from '@snackbase/contract';
-import { createCore, createJobQueue, createLogger, createSuperadmin, loadConfig, systemContext, type Core, type JobQueue } from '@snackbase/core';
-import { createDatabase } from '@snackbase/db';
+import { createSuperadmin, systemContext, type Core, type JobQueue } from '@snackbase/core';
 import { accountScope, tenantTable } from '@snackbase/tenancy';
-import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '@snackbase/testing';
-import { authenticate } from '../middleware/authenticate';
-import { apiNotFound, errorHandler } from '../middleware/error-handler';
-import { jsonBody } from '../middleware/json-body';
-import { requestContext } from '../middleware/request-context';
+import { TEST_DIALECTS } from '@snackbase/testing';
 import { buildOpenApiDocument } from '../openapi/openapi-document';
 import { RouteRegistry } from '../openapi/route-registry';
-import { registerAuthRoutes } from './auth-routes';
+import { signIn, startTestServer, type TestServer } from '../test-support/test-server';
 import { registerJobsRoutes } from './jobs-routes';
 
-const secrets = { secretKey: 'k'.repeat(64), tokenSecret: 't'.repeat(64), encryptionKey: 'e'.repeat(64) };
 const PASSWORD = 'Correct-Horse-9!';
 const JOBS = '/api/v1/admin/jobs';
 const ajv = new Ajv({ strict: false });
@@ -26,25 +20,8 @@ const matches = (schema: object, value: unknown) => {
   return validate(value) ? true : validate.errors;
 };
 
-/** The middleware chain of create-app.ts, with the jobs routes on a queue built here until createCore has `jobs`. */
-function buildTestApp(core: Core, jobs: JobQueue): { app: Express; registry: RouteRegistry } {
-  const app = express();
-  app.set('query parser', 'simple');
-  app.use(requestContext(core.logger));
-  app.use(jsonBody(core.config.maxBodySize));
-  const registry = new RouteRegistry();
-  const api = express.Router();
-  api.use(core.config.apiPrefix, authenticate(core));
-  registerAuthRoutes(registry, api, core);
-  registerJobsRoutes(registry, api, { config: core.config, jobs });
-  app.use(api);
-  app.use(core.config.apiPrefix, apiNotFound());
-  app.use(errorHandler(core.logger));
-  return { app, registry };
-}
-
 describe.each(TEST_DIALECTS)('jobs routes on %s', (dialect) => {
-  let t: TestDatabase;
+  let server: TestServer;
   let core: Core;
   let jobs: JobQueue;
   let app: Express;
@@ -65,28 +42,24 @@ describe.each(TEST_DIALECTS)('jobs routes on %s', (dialect) => {
   };
 
   beforeAll(async () => {
-    t = await createTestDatabase(dialect);
-    await t.db.destroy();
-    const config = loadConfig({ env: { SNACKBASE_DATABASE_URL: t.url, SNACKBASE_STATIC_DIR: '/nonexistent' }, envFile: null });
-    core = createCore({ config, secrets, logger: createLogger({ level: 'error', format: 'json', silent: true }), db: createDatabase({ url: t.url }) });
-    await core.start();
-    jobs = createJobQueue({ db: core.db, logger: core.logger });
+    server = await startTestServer(dialect);
+    ({ core, app } = server);
+    jobs = core.jobs;
     jobs.register('noop', async () => undefined);
-    ({ app, registry } = buildTestApp(core, jobs));
+    // The routes the OpenAPI test documents, registered on a router of their own.
+    registry = new RouteRegistry();
+    registerJobsRoutes(registry, express.Router(), core);
     await createSuperadmin(systemContext('test'), core, { email: 'root@example.com', password: PASSWORD });
     const acme = { id: randomUUID(), account_code: 'JB0001', slug: 'acme-jobs', name: 'Acme' };
     await core.db.kysely.insertInto('accounts').values(acme).execute();
     await tenantTable(core.db.kysely, accountScope(acme.id), 'users')
       .insert({ id: randomUUID(), email: 'ann@acme.test', password_hash: await hashPassword(PASSWORD), role_id: 1, email_verified: true })
       .execute();
-    const login = async (account: string, email: string) => (await request(app).post('/api/v1/auth/login').send({ account, email, password: PASSWORD }).expect(200)).body.token as string;
+    const login = (account: string, email: string) => signIn(app, account, email, PASSWORD);
     token.root = await login('system', 'root@example.com');
     token.tenant = await login('acme-jobs', 'ann@acme.test');
   });
-  afterAll(async () => {
-    await core.close();
-    await t.destroy();
-  });
+  afterAll(() => server?.close());
 
   describe('only a superadmin gets in, before any validation', () => {
     const routes: ReadonlyArray<[string, 'get' | 'post' | 'delete', string]> = [

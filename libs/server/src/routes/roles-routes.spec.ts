@@ -1,43 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import express, { type Express } from 'express';
+import type { Express } from 'express';
 import request from 'supertest';
 import { hashPassword } from '@snackbase/auth';
-import { createCore, createLogger, createRoles, createSuperadmin, loadConfig, systemContext, type Core, type Roles } from '@snackbase/core';
-import { createDatabase } from '@snackbase/db';
+import { createSuperadmin, systemContext, type Core } from '@snackbase/core';
 import { accountScope, tenantTable } from '@snackbase/tenancy';
-import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '@snackbase/testing';
-import { authenticate } from '../middleware/authenticate';
-import { apiNotFound, errorHandler } from '../middleware/error-handler';
-import { jsonBody } from '../middleware/json-body';
-import { requestContext } from '../middleware/request-context';
-import { RouteRegistry } from '../openapi/route-registry';
-import { registerAuthRoutes } from './auth-routes';
-import { registerRolesRoutes } from './roles-routes';
+import { TEST_DIALECTS } from '@snackbase/testing';
+import { signIn as signInAs, startTestServer, type TestServer } from '../test-support/test-server';
 
-const secrets = { secretKey: 'k'.repeat(64), tokenSecret: 't'.repeat(64), encryptionKey: 'e'.repeat(64) };
 const PASSWORD = 'Correct-Horse-9!';
 type Caller = 'anonymous' | 'userA' | 'adminA' | 'superadmin';
 
-/** The middleware chain of create-app.ts, with core.roles assembled here until createCore has it. */
-function buildTestApp(core: Core & { readonly roles: Roles }): Express {
-  const app = express();
-  app.set('query parser', 'simple');
-  app.use(requestContext(core.logger));
-  app.use(jsonBody(core.config.maxBodySize));
-  const registry = new RouteRegistry();
-  const api = express.Router();
-  api.use(core.config.apiPrefix, authenticate(core));
-  registerAuthRoutes(registry, api, core);
-  registerRolesRoutes(registry, api, core);
-  app.use(api);
-  app.use(core.config.apiPrefix, apiNotFound());
-  app.use(errorHandler(core.logger));
-  return app;
-}
-
 describe.each(TEST_DIALECTS)('roles routes on %s', (dialect) => {
-  let t: TestDatabase;
-  let core: Core & { readonly roles: Roles };
+  let server: TestServer;
+  let core: Core;
   let app: Express;
   const A = randomUUID();
   const tokens: Partial<Record<Caller, string>> = {};
@@ -51,17 +26,12 @@ describe.each(TEST_DIALECTS)('roles routes on %s', (dialect) => {
     await tenantTable(core.db.kysely, accountScope(A), 'users').insert({ id: randomUUID(), email, password_hash: await hashPassword(PASSWORD), role_id: roleId, email_verified: true }).execute();
   }
   async function signIn(caller: Caller, account: string, email: string) {
-    tokens[caller] = (await request(app).post('/api/v1/auth/login').send({ account, email, password: PASSWORD }).expect(200)).body.token;
+    tokens[caller] = await signInAs(app, account, email, PASSWORD);
   }
 
   beforeAll(async () => {
-    t = await createTestDatabase(dialect);
-    await t.db.destroy();
-    const config = loadConfig({ env: { SNACKBASE_DATABASE_URL: t.url, SNACKBASE_STATIC_DIR: '/nonexistent' }, envFile: null });
-    const base = createCore({ config, secrets, logger: createLogger({ level: 'error', format: 'json', silent: true }), db: createDatabase({ url: t.url }) });
-    core = Object.assign(base, { roles: createRoles(base.db, base.audit) });
-    await core.start();
-    app = buildTestApp(core);
+    server = await startTestServer(dialect);
+    ({ core, app } = server);
     await createSuperadmin(systemContext('test'), core, { email: 'root@example.com', password: PASSWORD });
     await core.db.kysely.insertInto('accounts').values({ id: A, account_code: 'AA0001', slug: 'acme', name: 'Acme' }).execute();
     await addUser('ann@acme.test', 2);
@@ -70,10 +40,7 @@ describe.each(TEST_DIALECTS)('roles routes on %s', (dialect) => {
     await signIn('adminA', 'acme', 'adm@acme.test');
     await signIn('superadmin', 'system', 'root@example.com');
   });
-  afterAll(async () => {
-    await core.close();
-    await t.destroy();
-  });
+  afterAll(() => server?.close());
 
   const endpoints = [
     ['get', '/api/v1/roles', undefined],

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
 import request from 'supertest';
-import { createCore, createLogger, loadConfig, type Core } from '@snackbase/core';
-import { createDatabase } from '@snackbase/db';
-import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '@snackbase/testing';
-import { createApp } from '../create-app';
+import { TEST_DIALECTS } from '@snackbase/testing';
+import { signIn as signInAs, startTestServer, type TestServer } from '../test-support/test-server';
 
 /**
  * The tenancy matrix, generated from the OpenAPI document so that every registered endpoint is
@@ -12,7 +10,6 @@ import { createApp } from '../create-app';
  * API key}. Account B's callers aim at account A's ids and must get nothing: no 2xx, no 500,
  * and no A id anywhere in the answer.
  */
-const secrets = { secretKey: 'k'.repeat(64), tokenSecret: 't'.repeat(64), encryptionKey: 'e'.repeat(64) };
 const PASSWORD = 'Correct-Horse-9!';
 const SA = { email: 'root@matrix.test', password: 'Root-Matrix-Pass-1!' };
 
@@ -30,17 +27,14 @@ type Caller = 'anonymous' | 'userA' | 'adminA' | 'userB' | 'superadmin' | 'apiKe
 const CALLERS: Caller[] = ['anonymous', 'userA', 'adminA', 'userB', 'superadmin', 'apiKey'];
 
 describe.each(TEST_DIALECTS)('tenancy matrix on %s', (dialect) => {
-  let t: TestDatabase;
-  let core: Core;
+  let server: TestServer;
   let app: Express;
   const auth: Partial<Record<Caller, Record<string, string>>> = { anonymous: {} };
   const a = { account: '', adminId: '', userId: '', groupId: '', invitationId: '', apiKeyId: '', webhookId: '' };
   let routes: { method: string; path: string }[] = [];
 
   const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
-  async function signIn(account: string, email: string, password = PASSWORD): Promise<string> {
-    return (await request(app).post('/api/v1/auth/login').send({ account, email, password }).expect(200)).body.token;
-  }
+  const signIn = (account: string, email: string, password = PASSWORD) => signInAs(app, account, email, password);
   async function registerVerified(slug: string, email: string): Promise<{ accountId: string; userId: string }> {
     const r = (await request(app).post('/api/v1/auth/register').send({ email, password: PASSWORD, account_name: slug, account_slug: slug }).expect(201)).body;
     await request(app).post(`/api/v1/users/${r.user.id}/verify`).set(auth.superadmin!).expect(200);
@@ -48,15 +42,8 @@ describe.each(TEST_DIALECTS)('tenancy matrix on %s', (dialect) => {
   }
 
   beforeAll(async () => {
-    t = await createTestDatabase(dialect);
-    await t.db.destroy();
-    const config = loadConfig({
-      envFile: null,
-      env: { SNACKBASE_DATABASE_URL: t.url, SNACKBASE_STATIC_DIR: '/nonexistent', SNACKBASE_AUTH_RATE_LIMIT_PER_IP: '0', SNACKBASE_SUPERADMIN_EMAIL: SA.email, SNACKBASE_SUPERADMIN_PASSWORD: SA.password },
-    });
-    core = createCore({ config, secrets, logger: createLogger({ level: 'error', format: 'json', silent: true }), db: createDatabase({ url: t.url }) });
-    await core.start();
-    app = createApp(core);
+    server = await startTestServer(dialect, { env: { SNACKBASE_AUTH_RATE_LIMIT_PER_IP: '0', SNACKBASE_SUPERADMIN_EMAIL: SA.email, SNACKBASE_SUPERADMIN_PASSWORD: SA.password } });
+    ({ app } = server);
     auth.superadmin = bearer(await signIn('system', SA.email, SA.password));
     const A = await registerVerified('alpha', 'admin@alpha.test');
     const B = await registerVerified('beta', 'user@beta.test');
@@ -76,10 +63,7 @@ describe.each(TEST_DIALECTS)('tenancy matrix on %s', (dialect) => {
     routes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => ({ method, path })));
     expect(B.accountId).not.toBe(a.account);
   });
-  afterAll(async () => {
-    await core.close();
-    await t.destroy();
-  });
+  afterAll(() => server?.close());
 
   /** Account A's id for a path parameter, by the resource the path names. */
   function fill(path: string): string {

@@ -3,17 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Express } from 'express';
 import request from 'supertest';
-import { createCore, createLogger, loadConfig, type Core } from '@snackbase/core';
-import { createDatabase } from '@snackbase/db';
-import { createTestDatabase, type TestDatabase } from '@snackbase/testing';
-import { createApp } from '../create-app';
+import { startTestServer, type TestServer } from '../test-support/test-server';
 
-const secrets = { secretKey: 'k'.repeat(64), tokenSecret: 't'.repeat(64), encryptionKey: 'e'.repeat(64) };
 const SA = { email: 'root@hooks.test', password: 'Root-Hooks-Pass-1!' };
 
 describe('user hook modules from SNACKBASE_HOOKS_DIR', () => {
-  let t: TestDatabase;
-  let core: Core;
+  let server: TestServer;
   let app: Express;
   let dir: string;
 
@@ -28,19 +23,11 @@ describe('user hook modules from SNACKBASE_HOOKS_DIR', () => {
         hooks.on('auth.afterLogin', (p) => { globalThis.__signedIn = [...(globalThis.__signedIn || []), p.user.email]; });
       };`,
     );
-    t = await createTestDatabase('sqlite');
-    await t.db.destroy();
-    const config = loadConfig({
-      envFile: null,
-      env: { SNACKBASE_DATABASE_URL: t.url, SNACKBASE_STATIC_DIR: '/nonexistent', SNACKBASE_HOOKS_DIR: dir, SNACKBASE_SUPERADMIN_EMAIL: SA.email, SNACKBASE_SUPERADMIN_PASSWORD: SA.password },
-    });
-    core = createCore({ config, secrets, logger: createLogger({ level: 'error', format: 'json', silent: true }), db: createDatabase({ url: t.url }) });
-    await core.start();
-    app = createApp(core);
+    server = await startTestServer('sqlite', { env: { SNACKBASE_HOOKS_DIR: dir, SNACKBASE_SUPERADMIN_EMAIL: SA.email, SNACKBASE_SUPERADMIN_PASSWORD: SA.password } });
+    ({ app } = server);
   });
   afterAll(async () => {
-    await core.close();
-    await t.destroy();
+    await server?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

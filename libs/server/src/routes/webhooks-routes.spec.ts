@@ -1,47 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { type Express } from 'express';
+import type { Express } from 'express';
 import request from 'supertest';
 import { hashPassword } from '@snackbase/auth';
-import { createCore, createLogger, createSuperadmin, createWebhooks, loadConfig, systemContext, verifySignature, type Core, type Webhooks } from '@snackbase/core';
-import { createDatabase } from '@snackbase/db';
+import { createSuperadmin, systemContext, verifySignature, type Core } from '@snackbase/core';
 import { accountScope, tenantTable } from '@snackbase/tenancy';
-import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '@snackbase/testing';
-import { authenticate } from '../middleware/authenticate';
-import { apiNotFound, errorHandler } from '../middleware/error-handler';
-import { jsonBody } from '../middleware/json-body';
-import { requestContext } from '../middleware/request-context';
-import { RouteRegistry } from '../openapi/route-registry';
-import { registerAuthRoutes } from './auth-routes';
-import { registerWebhooksRoutes } from './webhooks-routes';
+import { TEST_DIALECTS } from '@snackbase/testing';
+import { signIn as signInAs, startTestServer, type TestServer } from '../test-support/test-server';
 
-const secrets = { secretKey: 'k'.repeat(64), tokenSecret: 't'.repeat(64), encryptionKey: 'e'.repeat(64) };
 const PASSWORD = 'Correct-Horse-9!';
 type Caller = 'anonymous' | 'userA' | 'adminA' | 'userB' | 'superadmin';
 const CALLERS: readonly Caller[] = ['anonymous', 'userA', 'adminA', 'userB', 'superadmin'];
-type TestCore = Core & { readonly webhooks: Webhooks };
-
-/** The middleware chain of create-app.ts, with core.webhooks assembled here until createCore has it. */
-function buildTestApp(core: TestCore): Express {
-  const app = express();
-  app.set('query parser', 'simple');
-  app.use(requestContext(core.logger));
-  app.use(jsonBody(core.config.maxBodySize));
-  const registry = new RouteRegistry();
-  const api = express.Router();
-  api.use(core.config.apiPrefix, authenticate(core));
-  registerAuthRoutes(registry, api, core);
-  registerWebhooksRoutes(registry, api, core);
-  app.use(api);
-  app.use(core.config.apiPrefix, apiNotFound());
-  app.use(errorHandler(core.logger));
-  return app;
-}
 
 describe.each(TEST_DIALECTS)('webhooks routes on %s', (dialect) => {
-  let t: TestDatabase;
-  let core: TestCore;
+  let testServer: TestServer;
+  let core: Core;
   let app: Express;
   let server: Server;
   let receiver: string;
@@ -56,7 +30,7 @@ describe.each(TEST_DIALECTS)('webhooks routes on %s', (dialect) => {
     await tenantTable(core.db.kysely, accountScope(accountId), 'users').insert({ id, email, password_hash: await hashPassword(PASSWORD), role_id: roleId, email_verified: true }).execute();
   }
   async function signIn(caller: Caller, account: string, email: string) {
-    tokens[caller] = (await request(app).post('/api/v1/auth/login').send({ account, email, password: PASSWORD }).expect(200)).body.token;
+    tokens[caller] = await signInAs(app, account, email, PASSWORD);
   }
   function as(caller: Caller, method: 'get' | 'post' | 'put' | 'delete', url: string) {
     const req = request(app)[method](url);
@@ -77,15 +51,9 @@ describe.each(TEST_DIALECTS)('webhooks routes on %s', (dialect) => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     receiver = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    t = await createTestDatabase(dialect);
-    await t.db.destroy();
-    const config = loadConfig({ env: { SNACKBASE_DATABASE_URL: t.url, SNACKBASE_STATIC_DIR: '/nonexistent' }, envFile: null });
-    const logger = createLogger({ level: 'error', format: 'json', silent: true });
-    const base = createCore({ config, secrets, logger, db: createDatabase({ url: t.url }) });
-    const webhooks = createWebhooks({ db: base.db, logger, encryptionKey: secrets.encryptionKey, environment: config.environment, allowPrivate: ['127.0.0.1/32'], maxPerAccount: 1000, audit: base.audit });
-    core = Object.assign(base, { webhooks });
-    await core.start();
-    app = buildTestApp(core);
+    // The receiver is on loopback, and the tenancy matrix creates many webhooks in one account.
+    testServer = await startTestServer(dialect, { env: { SNACKBASE_OUTBOUND_ALLOW_PRIVATE: '127.0.0.1/32', SNACKBASE_MAX_WEBHOOKS_PER_ACCOUNT: '1000' } });
+    ({ core, app } = testServer);
     await createSuperadmin(systemContext('test'), core, { email: 'root@example.com', password: PASSWORD });
     await core.db.kysely
       .insertInto('accounts')
@@ -103,9 +71,7 @@ describe.each(TEST_DIALECTS)('webhooks routes on %s', (dialect) => {
     await signIn('superadmin', 'system', 'root@example.com');
   });
   afterAll(async () => {
-    await core.webhooks.close();
-    await core.close();
-    await t.destroy();
+    await testServer?.close();
     await new Promise<void>((r) => server.close(() => r()));
   });
   beforeEach(() => void (received.length = 0));
