@@ -17,8 +17,10 @@ export function requestContext(logger: Logger) {
     res.setHeader('X-Correlation-ID', id);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const level = res.statusCode >= 500 ? 'error' : 'info';
+      // Skip building the line at all when the level is off (it is per request, on the hot path).
+      if (!logger.isLevelEnabled(level)) return;
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
       logger.log(level, 'request completed', {
         request_id: id,
         method: req.method,
