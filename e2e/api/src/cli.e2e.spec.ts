@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { TEST_DIALECTS } from '@snackbase/testing';
-import { e2eDatabase, runCli, show, tempDir, type CliResult, type E2eDatabase, type EnvOverrides } from './support/server';
+import { e2eDatabase, runCli, show, tempDir, type CliResult, type E2eDatabase, type EnvOverrides } from '@snackbase/testing';
 
 // The `snackbase` CLI of the built server: create-superadmin, migrate, init-db, info.
 // Within a dialect the tests run in order against one database, as an operator would.

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { WORKSPACE_ROOT } from './support/paths';
-import { e2eDatabase, tempDir, type E2eDatabase } from './support/server';
+import { WORKSPACE_ROOT } from '@snackbase/testing';
+import { e2eDatabase, tempDir, type E2eDatabase } from '@snackbase/testing';
 
 // "Embed a lib in another Node service": the publishable libs, packed with `npm pack` from
 // dist/, installed together into a scratch project outside the workspace and used with plain

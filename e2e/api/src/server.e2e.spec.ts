@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TEST_DIALECTS } from '@snackbase/testing';
-import { http, type HttpResponse } from './support/http';
-import { ADMIN_BUILT, ADMIN_DIR } from './support/paths';
-import { startServer, type StartedServer } from './support/server';
+import { http, type HttpResponse } from '@snackbase/testing';
+import { ADMIN_BUILT, ADMIN_DIR } from '@snackbase/testing';
+import { startServer, type StartedServer } from '@snackbase/testing';
 
 // The built server as a black box: health routes, the one error body, body limits, correlation
 // ids, security headers, CORS, OpenAPI and Swagger UI, the admin console and JSON log lines.

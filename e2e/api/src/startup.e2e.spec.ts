@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { TEST_DIALECTS } from '@snackbase/testing';
-import { http } from './support/http';
-import { freePort } from './support/ports';
-import { e2eDatabase, runCli, startServer, tempDir, type E2eDatabase, type StartedServer } from './support/server';
+import { http } from '@snackbase/testing';
+import { freePort } from '@snackbase/testing';
+import { e2eDatabase, runCli, startServer, tempDir, type E2eDatabase, type StartedServer } from '@snackbase/testing';
 
 // Start-up as an operator sees it: first start, configuration errors, production secrets,
 // database URL forms, graceful shutdown, and two instances migrating one database at once.

@@ -1,7 +1,7 @@
 import type { ParsedMail } from 'mailparser';
 import { SnackBaseClient, type SnackBaseConfig } from '@snackbase/sdk';
 import { startSmtpInbox, type SmtpInbox, type TestDialect } from '@snackbase/testing';
-import { startServer, type EnvOverrides, type StartedServer } from './server';
+import { startServer, type EnvOverrides, type StartedServer } from '@snackbase/testing';
 
 /** The system account's id, hard-coded in the SDK (`client.isSuperadmin`). */
 export const SYSTEM_ACCOUNT_ID = '00000000-0000-0000-0000-000000000000';

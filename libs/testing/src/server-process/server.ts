@@ -1,17 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase, type TestDialect } from '@snackbase/testing';
+import { createTestDatabase, type TestDialect } from '../test-database';
 import { http } from './http';
-import { MAIN_JS, assertBuilt } from './paths';
+import { ADMIN_DIR, MAIN_JS, assertBuilt } from './paths';
 import { freePort } from './ports';
 
 /** Environment overrides; `undefined` removes a variable the helper would otherwise set. */
 export type EnvOverrides = Readonly<Record<string, string | undefined>>;
 
 /** A fresh temporary folder (a server's working directory, so `./sb_data` is isolated). */
-export function tempDir(prefix = 'sb-sdk-e2e-'): string {
+export function tempDir(prefix = 'sb-e2e-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
@@ -124,6 +124,7 @@ export async function startServer(options: StartOptions): Promise<StartedServer>
       SNACKBASE_HOST: '127.0.0.1',
       SNACKBASE_PORT: String(port),
       SNACKBASE_DATABASE_URL: databaseUrl,
+      SNACKBASE_STATIC_DIR: ADMIN_DIR,
       SNACKBASE_LOG_LEVEL: 'warn',
     },
     options.env,
@@ -205,4 +206,33 @@ export async function startServer(options: StartOptions): Promise<StartedServer>
     },
   };
   return server;
+}
+
+/** The result of one CLI run. */
+export interface CliResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs `node dist/apps/api/main.js <args>` to completion in `cwd` (stdin is not a terminal).
+ * The environment is cleaned like {@link startServer}'s; the log level defaults to warn.
+ */
+export function runCli(args: readonly string[], options: { env?: EnvOverrides; cwd: string; timeoutMs?: number }): CliResult {
+  assertBuilt();
+  const r = spawnSync(process.execPath, [MAIN_JS, ...args], {
+    cwd: options.cwd,
+    env: childEnv({ SNACKBASE_LOG_LEVEL: 'warn' }, options.env),
+    encoding: 'utf8',
+    input: '',
+    timeout: options.timeoutMs ?? 30_000,
+  });
+  if (r.error) throw new Error(`snackbase ${args.join(' ')} failed to run: ${r.error.message}\n${r.stdout}\n${r.stderr}`);
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A readable description of a CLI result for failure messages. */
+export function show(r: CliResult): string {
+  return `status ${r.status}\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}`;
 }
