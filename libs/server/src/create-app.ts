@@ -40,6 +40,8 @@ export function createApp(core: Core): Express {
   const { config, logger } = core;
   const app = express();
   app.disable('x-powered-by');
+  // API answers change with every write; hashing each body for a weak ETag costs CPU for nothing.
+  app.set('etag', false);
   app.set('trust proxy', trustProxy(config.trustProxy));
   app.set('query parser', 'simple');
   app.use(requestContext(logger));

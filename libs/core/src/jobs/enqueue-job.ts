@@ -1,7 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { nowIso, type GlobalDatabase, type SnackDatabase } from '@snackbase/db';
+import { type GlobalDatabase, type SnackDatabase } from '@snackbase/db';
 import { toJob, type Job } from './job';
+
+
+let lastCreatedMs = 0;
+
+/**
+ * `created_at` breaks ties between jobs of one priority, and ids are random: two jobs enqueued in
+ * the same millisecond by this process get distinct, increasing times so they run in the order
+ * they were enqueued.
+ */
+function monotonicNowIso(): string {
+  lastCreatedMs = Math.max(Date.now(), lastCreatedMs + 1);
+  return new Date(lastCreatedMs).toISOString();
+}
 
 /** Where a job is written: the database, or a caller's transaction (`trx`) so it exists exactly when that commits. */
 export type JobExecutor = SnackDatabase | Kysely<GlobalDatabase>;
@@ -62,7 +75,7 @@ export async function enqueueJob(executor: JobExecutor, input: EnqueueInput): Pr
       max_retries: checkInt('maxRetries', input.maxRetries ?? 3, 0, 1000),
       retry_delay_seconds: checkInt('retryDelaySeconds', input.retryDelaySeconds ?? 60, 0, 7 * 86_400),
       created_by: input.createdBy ?? null,
-      created_at: nowIso(),
+      created_at: monotonicNowIso(),
     })
     .returningAll()
     .executeTakeFirstOrThrow();
