@@ -1,31 +1,13 @@
 import { createHash } from 'node:crypto';
+import type { AuditLogEntryResponse } from '@snackbase/contract';
 import { fromDbJson, type AuditOperation } from '@snackbase/db';
 import { canonicalize, type JsonValue } from './canonical-json';
 
-/** One stored audit row (spec §7.1), as the API answers it. */
-export interface AuditLogEntry {
-  readonly id: number;
-  readonly account_id: string | null;
+/** One stored audit row (spec §7.1): the contract's answer, with the typed operation and metadata. */
+export type AuditLogEntry = Omit<AuditLogEntryResponse, 'operation' | 'extra_metadata'> & {
   readonly operation: AuditOperation;
-  readonly table_name: string;
-  readonly record_id: string;
-  readonly column_name: string;
-  readonly old_value: string | null;
-  readonly new_value: string | null;
-  readonly user_id: string | null;
-  readonly user_email: string | null;
-  readonly user_name: string | null;
-  readonly es_username: string | null;
-  readonly es_reason: string | null;
-  readonly es_timestamp: string | null;
-  readonly ip_address: string | null;
-  readonly user_agent: string | null;
-  readonly request_id: string | null;
-  readonly occurred_at: string;
-  readonly checksum: string;
-  readonly previous_hash: string | null;
   readonly extra_metadata: JsonValue;
-}
+};
 
 /** The fields the checksum covers (reference §7.3): everything but `id` and `checksum`. */
 export type ChainedFields = Omit<AuditLogEntry, 'id' | 'checksum'>;

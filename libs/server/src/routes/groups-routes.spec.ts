@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import Ajv from 'ajv';
 import express, { type Express } from 'express';
 import request from 'supertest';
-import { hashPassword } from '@snackbase/auth';
 import * as contract from '@snackbase/contract';
 import { createSuperadmin, SYSTEM_ACCOUNT_ID, systemContext, type Core, type RequestContext } from '@snackbase/core';
 import { accountScope, tenantTable } from '@snackbase/tenancy';
@@ -10,6 +9,7 @@ import { TEST_DIALECTS } from '@snackbase/testing';
 import { buildOpenApiDocument } from '../openapi/openapi-document';
 import { RouteRegistry } from '../openapi/route-registry';
 import { signIn as signInAs, startTestServer, type TestServer } from '../test-support/test-server';
+import { addVerifiedUser, insertTwoAccounts } from '../test-support/two-accounts';
 import { registerGroupsRoutes } from './groups-routes';
 import { registerRolesRoutes } from './roles-routes';
 
@@ -28,11 +28,7 @@ describe.each(TEST_DIALECTS)('groups routes on %s', (dialect) => {
   const tokens: Partial<Record<Caller, string>> = {};
   const ctxA: RequestContext = { principal: { kind: 'user', userId: ids.adminA, accountId: A.id, email: 'adm@acme.test', role: 'admin', sessionId: 's', isSuperadmin: false }, requestId: 'cid_fixture' };
 
-  async function addUser(accountId: string, id: string, email: string, roleId = 2) {
-    await tenantTable(core.db.kysely, accountScope(accountId), 'users')
-      .insert({ id, email, password_hash: await hashPassword(PASSWORD), role_id: roleId, email_verified: true })
-      .execute();
-  }
+  const addUser = (accountId: string, id: string, email: string, roleId = 2) => addVerifiedUser(core, accountId, { id, email, password: PASSWORD, roleId });
   async function signIn(caller: Caller, account: string, email: string) {
     tokens[caller] = await signInAs(app, account, email, PASSWORD);
   }
@@ -58,13 +54,7 @@ describe.each(TEST_DIALECTS)('groups routes on %s', (dialect) => {
     registerGroupsRoutes(registry, express.Router(), core);
     registerRolesRoutes(registry, express.Router(), core);
     await createSuperadmin(systemContext('test'), core, { email: 'root@example.com', password: PASSWORD });
-    await core.db.kysely
-      .insertInto('accounts')
-      .values([
-        { id: A.id, account_code: A.code, slug: 'acme', name: 'Acme' },
-        { id: B.id, account_code: B.code, slug: 'bolt', name: 'Bolt' },
-      ])
-      .execute();
+    await insertTwoAccounts(core, { A, B });
     await addUser(A.id, ids.userA, 'ann@acme.test');
     await addUser(A.id, ids.adminA, 'adm@acme.test', 1);
     await addUser(A.id, ids.memberA, 'mel@acme.test');

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
 import request from 'supertest';
-import { hashPassword } from '@snackbase/auth';
 import { createSuperadmin, systemContext, type Core, type RequestContext } from '@snackbase/core';
 import { accountScope, allAccounts, tenantTable } from '@snackbase/tenancy';
 import { TEST_DIALECTS, type SmtpInbox } from '@snackbase/testing';
 import { mailedLink, signIn as signInAs, startTestServer, type SmtpTestServer } from '../test-support/test-server';
+import { addVerifiedUser, insertTwoAccounts } from '../test-support/two-accounts';
 
 const PASSWORD = 'Correct-Horse-9!';
 type Caller = 'anonymous' | 'userA' | 'adminA' | 'userB' | 'superadmin';
@@ -56,11 +56,7 @@ describe.each(TEST_DIALECTS)('invitations routes on %s', (dialect) => {
     return { id: res.body.id, token: await mailedToken(body.email.toLowerCase(), before), body: res.body };
   }
 
-  async function addUser(accountId: string, id: string, email: string, roleId = 2) {
-    await tenantTable(core.db.kysely, accountScope(accountId), 'users')
-      .insert({ id, email, password_hash: await hashPassword(PASSWORD), role_id: roleId, email_verified: true })
-      .execute();
-  }
+  const addUser = (accountId: string, id: string, email: string, roleId = 2) => addVerifiedUser(core, accountId, { id, email, password: PASSWORD, roleId });
   async function signIn(caller: Caller, account: string, email: string) {
     tokens[caller] = await signInAs(app, account, email, PASSWORD);
   }
@@ -69,13 +65,7 @@ describe.each(TEST_DIALECTS)('invitations routes on %s', (dialect) => {
     server = await startTestServer(dialect, { smtp: true });
     ({ core, app, inbox } = server);
     await createSuperadmin(systemContext('test'), core, { email: 'root@example.com', password: PASSWORD });
-    await core.db.kysely
-      .insertInto('accounts')
-      .values([
-        { id: A.id, account_code: A.code, slug: 'acme', name: 'Acme' },
-        { id: B.id, account_code: B.code, slug: 'bolt', name: 'Bolt' },
-      ])
-      .execute();
+    await insertTwoAccounts(core, { A, B });
     await addUser(A.id, ids.userA, 'ann@acme.test');
     await addUser(A.id, ids.adminA, 'adm@acme.test', 1);
     await addUser(B.id, ids.userB, 'bob@bolt.test');

@@ -3,11 +3,11 @@ import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import request from 'supertest';
-import { hashPassword } from '@snackbase/auth';
 import { createSuperadmin, systemContext, verifySignature, type Core } from '@snackbase/core';
 import { accountScope, tenantTable } from '@snackbase/tenancy';
 import { TEST_DIALECTS } from '@snackbase/testing';
 import { signIn as signInAs, startTestServer, type TestServer } from '../test-support/test-server';
+import { addVerifiedUser, insertTwoAccounts } from '../test-support/two-accounts';
 
 const PASSWORD = 'Correct-Horse-9!';
 type Caller = 'anonymous' | 'userA' | 'adminA' | 'userB' | 'superadmin';
@@ -26,9 +26,7 @@ describe.each(TEST_DIALECTS)('webhooks routes on %s', (dialect) => {
   const tokens: Partial<Record<Caller, string>> = {};
   const SECRET = 'route-test-secret-0123456789abcdef';
 
-  async function addUser(accountId: string, id: string, email: string, roleId = 2) {
-    await tenantTable(core.db.kysely, accountScope(accountId), 'users').insert({ id, email, password_hash: await hashPassword(PASSWORD), role_id: roleId, email_verified: true }).execute();
-  }
+  const addUser = (accountId: string, id: string, email: string, roleId = 2) => addVerifiedUser(core, accountId, { id, email, password: PASSWORD, roleId });
   async function signIn(caller: Caller, account: string, email: string) {
     tokens[caller] = await signInAs(app, account, email, PASSWORD);
   }
@@ -55,13 +53,7 @@ describe.each(TEST_DIALECTS)('webhooks routes on %s', (dialect) => {
     testServer = await startTestServer(dialect, { env: { SNACKBASE_OUTBOUND_ALLOW_PRIVATE: '127.0.0.1/32', SNACKBASE_MAX_WEBHOOKS_PER_ACCOUNT: '1000' } });
     ({ core, app } = testServer);
     await createSuperadmin(systemContext('test'), core, { email: 'root@example.com', password: PASSWORD });
-    await core.db.kysely
-      .insertInto('accounts')
-      .values([
-        { id: A.id, account_code: A.code, slug: 'acme', name: 'Acme' },
-        { id: B.id, account_code: B.code, slug: 'bolt', name: 'Bolt' },
-      ])
-      .execute();
+    await insertTwoAccounts(core, { A, B });
     await addUser(A.id, ids.userA, 'ann@acme.test');
     await addUser(A.id, ids.adminA, 'adm@acme.test', 1);
     await addUser(B.id, ids.userB, 'bob@bolt.test');
