@@ -6,6 +6,9 @@ const nxPreset = require('@nx/jest/preset').default;
 module.exports = {
   ...nxPreset,
   testEnvironment: 'node',
+  // Integration specs create a database and hash passwords in beforeAll; on two shared cores
+  // that can take longer than jest's 5 s default. Timeouts catch hangs, they do not time work.
+  testTimeout: 30_000,
   transform: {
     '^.+\\.[tj]s$': [
       '@swc/jest',

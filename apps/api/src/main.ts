@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { auditCommand } from './cli/audit-command';
+import { registerCollectionsCommand } from './cli/collections-command';
 import { createSuperadminCommand } from './cli/create-superadmin-command';
 import { infoCommand } from './cli/info-command';
 import { initDbCommand } from './cli/init-db-command';
@@ -28,6 +29,7 @@ program
   .option('--from-id <id>', 'first entry to verify')
   .option('--to-id <id>', 'last entry to verify')
   .action(auditCommand);
+registerCollectionsCommand(program);
 program.command('info').description('print the effective configuration (secrets redacted)').action(infoCommand);
 program.command('shell').description('a Node REPL with the core and database loaded').action(shellCommand);
 

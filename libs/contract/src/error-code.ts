@@ -20,6 +20,18 @@ export const ERROR_CODES = [
   'too_many_requests',
   'internal_error',
   'service_unavailable',
+  // collections, records, rules (spec §3–§5)
+  'invalid_filter',
+  'invalid_sort',
+  'invalid_expand',
+  'invalid_cursor',
+  'invalid_aggregation',
+  'invalid_rule',
+  'unsupported_query_parameter',
+  'field_access_denied',
+  'batch_too_large',
+  'referenced_record',
+  'schema_conflict',
 ] as const;
 
 /** One of {@link ERROR_CODES}. */

@@ -100,3 +100,66 @@ export type {
   WebhookTestResponse,
 } from './webhooks';
 export { JOB_STATUS_VALUES, jobListQuerySchema, jobListResponseSchema, jobResponseSchema, jobStatsResponseSchema } from './jobs';
+export {
+  collectionExportQuerySchema,
+  collectionExportResponseSchema,
+  collectionImportRequestSchema,
+  collectionImportResponseSchema,
+  IMPORT_STRATEGIES,
+  MAX_REPORTED_SKIPPED_RECORDS,
+} from './collection-transfer';
+export type {
+  CollectionExportFile,
+  CollectionImportResponse,
+  ExportedCollection,
+  ExportedRecord,
+  ExportedRules,
+  ImportedCollectionResult,
+  ImportItemStatus,
+  ImportStrategy,
+  SkippedRecord,
+} from './collection-transfer';
+export {
+  createMacroRequestSchema,
+  listMacrosQuerySchema,
+  macroListResponseSchema,
+  macroResponseSchema,
+  macroTestResponseSchema,
+  testMacroRequestSchema,
+  updateMacroRequestSchema,
+} from './macros';
+export type { MacroResponse, MacroTestResponse } from './macros';
+export {
+  collectionDeletedResponseSchema,
+  collectionDeletionPreviewSchema,
+  collectionFieldSchema,
+  collectionListResponseSchema,
+  collectionNamesResponseSchema,
+  collectionResponseSchema,
+  collectionRulesResponseSchema,
+  createCollectionRequestSchema,
+  listCollectionsQuerySchema,
+  updateCollectionRequestSchema,
+  updateCollectionRulesRequestSchema,
+} from './collections';
+export {
+  batchCreateRequestSchema,
+  batchCreateResponseSchema,
+  batchDeleteRequestSchema,
+  batchDeleteResponseSchema,
+  batchUpdateRequestSchema,
+  batchUpdateResponseSchema,
+  recordWriteRequestSchema,
+  recordWriteResponseSchema,
+} from './record-writes';
+export type { RecordBatchUpdateItem } from './record-writes';
+export {
+  aggregateRecordsQuerySchema,
+  aggregateResponseSchema,
+  explainRuleRequestSchema,
+  explainRuleResponseSchema,
+  listRecordsQuerySchema,
+  recordListResponseSchema,
+  recordResponseSchema,
+  viewRecordQuerySchema,
+} from './records';

@@ -1,5 +1,8 @@
 import { createDatabase, type SnackDatabase } from '@snackbase/db';
 import { createAccountsAdmin, type AccountsAdmin } from './accounts';
+import { createCallerGroups, createRuleGates, type RuleGates } from './access';
+import { createCollectionCatalog, createCollections, type CollectionCatalog, type Collections } from './collections';
+import { createRecordReads, createRecordScopes, createRecordVisibility, createRecordWrites, type RecordReads, type RecordScopes, type RecordWrites } from './records';
 import { createAudit, type Audit } from './audit';
 import { createCacheBus } from './cache-bus';
 import { createApiKeys, type ApiKeys } from './api-keys';
@@ -12,13 +15,18 @@ import { createGroups, type Groups } from './groups';
 import { createHealth, type Health } from './health';
 import { createIdentity, type Identity } from './identity';
 import { createJobQueue, type JobQueue } from './jobs';
+import { createAstCache } from '@snackbase/rules';
+import { createMacros, type Macros } from './macros';
 import { createInvitations, type Invitations } from './invitations';
 import type { Logger } from './logging';
 import { createMail, type Mail } from './mail';
 import { createRateLimiter, type RateLimiter } from './rate-limit';
 import { createRoles, type Roles } from './roles';
 import { createUsersAdmin, type UsersAdmin } from './users';
-import { createWebhooks, type Webhooks } from './webhooks';
+import { createWebhooks, defaultWebhookViewer, subscribeRecordWebhooks, type DeliveryRetry, type Webhooks } from './webhooks';
+
+/** The job that runs a webhook delivery's next attempt (payload: delivery and account ids). */
+const WEBHOOK_RETRY_JOB = 'webhooks.deliver';
 
 /** What the core needs from the composition root. */
 export interface CoreDeps {
@@ -63,6 +71,20 @@ export interface Core {
   readonly jobs: JobQueue;
   /** Outbound webhooks per account (spec §10.10). */
   readonly webhooks: Webhooks;
+  /** Collection definitions and rules, cached per instance and invalidated on change. */
+  readonly catalog: CollectionCatalog;
+  /** The superadmin collections and collection rules API (spec §3.4, §5.6). */
+  readonly collections: Collections;
+  /** The rule of an operation as a row condition, for the caller (spec §5). */
+  readonly gates: RuleGates;
+  /** User-defined rule macros, superadmin only (spec §5.5). */
+  readonly macros: Macros;
+  /** Whose records a request may touch (spec §4.1). */
+  readonly scopes: RecordScopes;
+  /** Record create/update/delete and atomic batches (spec §4.5, §4.10). */
+  readonly recordWrites: RecordWrites;
+  /** Record list, view, aggregate with filters, sorts, cursors and expansion (spec §4.3–§4.11). */
+  readonly recordReads: RecordReads;
   /** Migrates and seeds (spec §0.4); call once before serving. */
   start(): Promise<void>;
   /** Closes the Redis client and the database pool. */
@@ -103,7 +125,24 @@ export function createCore(deps: CoreDeps): Core {
     timeoutMs: deps.config.webhooks.timeoutSeconds * 1000,
     audit,
     userAgent: `SnackBase/${deps.config.appVersion}`,
+    // Payloads carry only what the webhook's owner could read: records through their view rule,
+    // field list and PII masks; auth events as the default viewer allows (admins only).
+    viewer: (owner, collection, row) => (collection === 'users' ? defaultWebhookViewer(owner, collection, row) : recordVisibility(owner, collection, row)),
+    // Retries are jobs: they survive a restart and any instance's worker may run them.
+    scheduleRetry: async (retry) => {
+      await jobs.enqueue(db, { handler: WEBHOOK_RETRY_JOB, queue: 'webhooks', payload: retry, runAt: new Date(retry.run_at), maxRetries: 0, accountId: retry.account_id });
+    },
   });
+  jobs.register(WEBHOOK_RETRY_JOB, (job) => webhooks.retryDelivery(job.payload as DeliveryRetry));
+  const catalog = createCollectionCatalog({ db, bus });
+  const callerGroups = createCallerGroups({ db, bus });
+  // Built-ins plus the stored user macros, cached and invalidated through the bus.
+  const macros = createMacros({ db, audit, bus, catalog });
+  const macroRegistry = () => macros.registry();
+  const gates = createRuleGates({ dialect: db.dialect, groups: callerGroups, macros: macroRegistry, astCache: createAstCache({ maxEntries: 1000 }) });
+  const scopes = createRecordScopes(db);
+  const recordVisibility = createRecordVisibility({ catalog, gates, groups: callerGroups });
+  subscribeRecordWebhooks(hooks, webhooks);
   hooks.on('auth.afterLogin', (p) => webhooks.dispatch({ accountId: p.account.id, collection: 'users', kind: 'login', record: { ...p.user }, previous: null }).then(() => undefined), {
     id: 'webhooks:login',
     priority: 200,
@@ -120,7 +159,7 @@ export function createCore(deps: CoreDeps): Core {
     hooks,
     identity: createIdentity({ db, mail, logger: deps.logger, auth, config: deps.config, audit }),
     mail,
-    groups: createGroups(db, audit),
+    groups: createGroups(db, audit, (userId) => bus.invalidate('group-members', userId)),
     invitations: createInvitations({ db, mail, logger: deps.logger, auth, audit }),
     rateLimit,
     roles: createRoles(db, audit),
@@ -130,6 +169,13 @@ export function createCore(deps: CoreDeps): Core {
     apiKeys,
     jobs,
     webhooks,
+    catalog,
+    collections: createCollections({ db, catalog, audit, hooks, config: deps.config, macros: macroRegistry }),
+    gates,
+    macros,
+    scopes,
+    recordWrites: createRecordWrites({ db, config: deps.config, logger: deps.logger, catalog, gates, scopes, hooks, audit }),
+    recordReads: createRecordReads({ db, config: deps.config, logger: deps.logger, catalog, gates, scopes, hooks, audit }),
     async start() {
       await bootstrap({ config: deps.config, db, logger: deps.logger, audit });
       await loadHookModules({ dir: deps.config.hooksDir, hooks, logger: deps.logger });

@@ -170,3 +170,32 @@ export {
 export type { OutboundBlockReason, ResolveHost, SafeRequestOptions, SafeResponse } from './outbound';
 export { createWebhooks, defaultWebhookViewer, SIGNATURE_HEADER, signatureHeader, verifySignature } from './webhooks';
 export type { CreateWebhookInput, UpdateWebhookInput, WebhookEvent, WebhookOwner, WebhookPage, Webhooks, WebhooksDeps, WebhookViewer } from './webhooks';
+export { collectionTableName, fieldListOf, LOCKED_RULES, normalizeStoredField, RULE_OPERATIONS, ruleOf, storedFields } from './collections';
+export type { CollectionCatalog, CollectionField, CollectionFieldType, CollectionModel, CollectionRules, ComputedReturnType, FieldListOperation, MaskType, OnDeleteAction, RuleOperation } from './collections';
+export { createCollections, MAX_COLLECTION_NAME, MAX_COMPUTED_FIELDS, MAX_FIELD_NAME, RESERVED_FIELD_NAMES } from './collections';
+export type {
+  CollectionDeleted,
+  CollectionDeletionPreview,
+  CollectionListItem,
+  CollectionListPage,
+  CollectionListQuery,
+  CollectionResponse,
+  CollectionRulesResponse,
+  Collections,
+  CollectionsDeps,
+  CollectionWriteOptions,
+  CreateCollectionInput,
+  FieldInput,
+  RulesInput,
+  UpdateCollectionInput,
+} from './collections';
+export { fromStoredRow, presentRecord, toIsoTimestamp, toStoredValue } from './records';
+export type { BatchUpdateItem, RecordWrites, WriteMode } from './records';
+export { validateRecordValues } from './records';
+export type { AggregateResult, ExplainInput, ExplainResult, RecordCursorPage, RecordListPage, RecordReads } from './records';
+export { createMacros, formatExpression, MACROS_DEFAULT_LIMIT, MACROS_MAX_LIMIT } from './macros';
+export type { CreateMacroInput, Macros, MacrosDeps, TestMacroInput, UpdateMacroInput } from './macros';
+export { createCollectionTransfer } from './collections';
+export type { CollectionTransfer, CollectionTransferDeps, ExportRequest, ExportResult, ImportRequest, TransferProgress } from './collections';
+export { assertWritableFields, maskRecord, maskValue, parseFieldList, PII_ACCESS_GROUP, projectFields, seesPii, SYSTEM_FIELD_NAMES, visibleFieldNames } from './access';
+export type { FieldList } from './access';

@@ -49,6 +49,8 @@ export function translateDbError(error: unknown): DbError | undefined {
   if (code.startsWith('SQLITE_')) {
     if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return new DbError('unique', sqliteColumns(message), error);
     if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return new DbError('foreign_key', [], error);
+    // An ON DELETE RESTRICT fires as a trigger constraint on SQLite.
+    if (code === 'SQLITE_CONSTRAINT_TRIGGER' && /FOREIGN KEY constraint failed/.test(message)) return new DbError('foreign_key', [], error);
     if (code === 'SQLITE_CONSTRAINT_NOTNULL') return new DbError('not_null', sqliteColumns(message), error);
     if (code === 'SQLITE_CONSTRAINT_CHECK') return new DbError('check', [], error);
     if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'SQLITE_CANTOPEN') return new DbError('unavailable', [], error);

@@ -48,3 +48,6 @@ export type { Defaulted } from './schema/column-helpers';
 export type { CollectionRulesTable, CollectionsTable, MacrosTable } from './schema/collection-tables';
 export type { ConfigurationsTable, EmailLogsTable, EmailTemplatesTable } from './schema/config-tables';
 export type { SqliteOptions } from './sqlite-connection';
+// Collection table DDL (create/alter/drop of col_<name>), used by the collections module.
+export { alterCollectionTable, CollectionDdlError, createCollectionTable, dropCollectionTable } from './collection-ddl';
+export type { CollectionColumn, CollectionColumnType, CollectionDdlErrorCode, CollectionTableChange, ReferenceOnDelete } from './collection-ddl';

@@ -13,6 +13,9 @@ import { registerAdminStatic } from './routes/admin-static';
 import { registerAuditRoutes } from './routes/audit-routes';
 import { registerApiKeysRoutes } from './routes/api-keys-routes';
 import { registerAuthRoutes } from './routes/auth-routes';
+import { registerCollectionRulesRoutes } from './routes/collection-rules-routes';
+import { registerCollectionsRoutes } from './routes/collections-routes';
+import { registerCollectionsTransferRoutes } from './routes/collections-transfer-routes';
 import { registerDocsRoutes } from './routes/docs-routes';
 import { registerEmailRoutes } from './routes/email-routes';
 import { registerGroupsRoutes } from './routes/groups-routes';
@@ -20,6 +23,10 @@ import { registerHealthRoutes } from './routes/health-routes';
 import { registerIdentityRoutes } from './routes/identity-routes';
 import { registerInvitationsRoutes } from './routes/invitations-routes';
 import { registerJobsRoutes } from './routes/jobs-routes';
+import { registerMacrosRoutes } from './routes/macros-routes';
+import { registerRecordsReadRoutes } from './routes/records-read-routes';
+import { registerRulesExplainRoutes } from './routes/rules-explain-routes';
+import { registerRecordsWriteRoutes } from './routes/records-write-routes';
 import { registerRolesRoutes } from './routes/roles-routes';
 import { registerUsersRoutes } from './routes/users-routes';
 import { registerWebhooksRoutes } from './routes/webhooks-routes';
@@ -74,12 +81,22 @@ export function createApp(core: Core): Express {
   registerUsersRoutes(registry, api, core);
   registerGroupsRoutes(registry, api, core);
   registerRolesRoutes(registry, api, core);
+  registerMacrosRoutes(registry, api, core);
   registerAuditRoutes(registry, api, core);
   registerInvitationsRoutes(registry, api, core);
   registerApiKeysRoutes(registry, api, core);
   registerEmailRoutes(registry, api, core);
   registerJobsRoutes(registry, api, core);
   registerWebhooksRoutes(registry, api, core);
+  // Static collection paths (/collections/names here, /collections/export and /collections/import
+  // of the transfer routes) must be registered before /collections/:id: register transfer routes
+  // above this line.
+  registerRulesExplainRoutes(registry, api, core);
+  registerCollectionsTransferRoutes(registry, api, core);
+  registerCollectionsRoutes(registry, api, core);
+  registerCollectionRulesRoutes(registry, api, core);
+  registerRecordsReadRoutes(registry, api, core);
+  registerRecordsWriteRoutes(registry, api, core);
   app.use(api);
 
   app.use(`${config.apiPrefix}`, apiNotFound());

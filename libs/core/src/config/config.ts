@@ -74,6 +74,8 @@ export interface Config {
   readonly jobs: { readonly workerEnabled: boolean; readonly pollIntervalSeconds: number; readonly executionTimeoutSeconds: number; readonly retentionDays: number };
   /** Outbound webhooks (spec §10.10). */
   readonly webhooks: { readonly maxPerAccount: number; readonly timeoutSeconds: number };
+  /** Record API limits (spec §4.7, §4.10). */
+  readonly records: { readonly maxExpandDepth: number; readonly batchMaxSize: number };
   /** Private CIDRs outbound requests may reach (development and tests only; empty in production). */
   readonly outbound: { readonly allowPrivate: readonly string[] };
   /** One account for everyone (`SNACKBASE_SINGLE_TENANT_*`), or undefined in multi-tenant mode. */

@@ -158,6 +158,7 @@ export function loadConfig(sources: ConfigSources = {}): Config {
       retentionDays: n('SNACKBASE_JOB_RETENTION_DAYS'),
     },
     webhooks: { maxPerAccount: n('SNACKBASE_MAX_WEBHOOKS_PER_ACCOUNT'), timeoutSeconds: n('SNACKBASE_WEBHOOK_TIMEOUT_SECONDS') },
+    records: { maxExpandDepth: n('SNACKBASE_MAX_EXPAND_DEPTH'), batchMaxSize: n('SNACKBASE_BATCH_MAX_SIZE') },
     outbound: { allowPrivate: allowPrivate(s('SNACKBASE_ENVIRONMENT'), l('SNACKBASE_OUTBOUND_ALLOW_PRIVATE')) },
     hooksDir: s('SNACKBASE_HOOKS_DIR') ? resolve(s('SNACKBASE_HOOKS_DIR')) : undefined,
     mail: mailConfig(v),

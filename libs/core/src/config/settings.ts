@@ -71,6 +71,8 @@ export const SETTINGS = [
   { env: 'SNACKBASE_JOB_RETENTION_DAYS', kind: { type: 'int', min: 1, max: 3650 }, default: '7', description: 'Days completed jobs are kept' },
   { env: 'SNACKBASE_MAX_WEBHOOKS_PER_ACCOUNT', kind: { type: 'int', min: 1, max: 10000 }, default: '20', description: 'Webhooks one account may have' },
   { env: 'SNACKBASE_WEBHOOK_TIMEOUT_SECONDS', kind: { type: 'int', min: 1, max: 300 }, default: '30', description: 'Timeout of one webhook delivery attempt' },
+  { env: 'SNACKBASE_MAX_EXPAND_DEPTH', kind: { type: 'int', min: 0, max: 10 }, default: '3', description: 'How deep ?expand= follows references (spec §4.7)' },
+  { env: 'SNACKBASE_BATCH_MAX_SIZE', kind: { type: 'int', min: 1, max: 10000 }, default: '100', description: 'Most records in one batch request (spec §4.10)' },
   { env: 'SNACKBASE_OUTBOUND_ALLOW_PRIVATE', kind: { type: 'list' }, default: '', description: 'CIDRs outbound requests may reach although private, e.g. 127.0.0.1/32 (ignored in production)' },
   { env: 'SNACKBASE_HOOKS_DIR', kind: { type: 'string' }, description: 'Folder of user hook modules (*.js, *.cjs) loaded at start, in file-name order' },
   { env: 'SNACKBASE_SHUTDOWN_TIMEOUT', kind: { type: 'int', min: 1, max: 600 }, default: '10', description: 'Seconds to drain requests on SIGTERM' },

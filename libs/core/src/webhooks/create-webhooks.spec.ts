@@ -182,6 +182,46 @@ describe.each(TEST_DIALECTS)('webhooks on %s', (dialect) => {
     expect(Number(row.attempt_number)).toBe(3);
   });
 
+  it('hands retries to the job queue: the next attempt is a job carrying ids only', async () => {
+    const queued = createWebhooks({
+      db: core.db,
+      logger: createLogger({ level: 'error', format: 'json', silent: true }),
+      encryptionKey: secrets.encryptionKey,
+      environment: 'testing',
+      allowPrivate: ['127.0.0.1/32'],
+      maxAttempts: 3,
+      retryBaseDelayMs: 5,
+      viewer,
+      scheduleRetry: async (retry) => {
+        await core.jobs.enqueue(core.db, { handler: 'test.webhooks.deliver', queue: 'webhooks-test', payload: retry, runAt: new Date(retry.run_at), maxRetries: 0, accountId: retry.account_id });
+      },
+    });
+    core.jobs.register('test.webhooks.deliver', (job) => queued.retryDelivery(job.payload as Parameters<Webhooks['retryDelivery']>[0]));
+    try {
+      status = 500;
+      const hook = await queued.create(asA(), post('queued'));
+      await queued.dispatch({ accountId: A, collection: 'queued', kind: 'create', record: { id: 'q' }, previous: null });
+      await queued.idle();
+      expect(received).toHaveLength(1);
+      expect((await deliveriesOf(hook.id))[0]).toMatchObject({ status: 'retrying', error_message: 'HTTP 500' });
+      const { items } = await core.jobs.list({ queue: 'webhooks-test' });
+      expect(items).toHaveLength(1);
+      expect(JSON.stringify(items[0].payload)).not.toContain(SECRET);
+      status = 200;
+      await new Promise((r) => setTimeout(r, 30));
+      expect(await core.jobs.runNext(['webhooks-test'])).toBeDefined();
+      expect(received).toHaveLength(2);
+      expect(verifySignature(SECRET, received[1].body, String(received[1].headers['x-snackbase-signature']))).toBe(true);
+      const [row] = await deliveriesOf(hook.id);
+      expect(row).toMatchObject({ status: 'delivered', response_status: 200, next_retry_at: null });
+      expect(Number(row.attempt_number)).toBe(2);
+      // Settled: nothing further is scheduled.
+      expect((await core.jobs.list({ queue: 'webhooks-test', status: 'pending' })).items).toHaveLength(0);
+    } finally {
+      await queued.close();
+    }
+  });
+
   it('test-delivers a sample payload and logs it', async () => {
     const hook = await webhooks.create(asA(), post('samples'));
     expect(await webhooks.test(asA(), hook.id)).toMatchObject({ success: true, status_code: 200, response_body: 'thanks', error: null });

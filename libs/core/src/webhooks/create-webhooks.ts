@@ -9,7 +9,7 @@ import { badRequest, invalidRequest, notFound } from '../errors';
 import type { Logger } from '../logging';
 import { effectiveAllowPrivate, type ResolveHost } from '../outbound';
 import { createSecretBox } from './secret-box';
-import { createWebhookDispatcher } from './webhook-dispatcher';
+import { createWebhookDispatcher, type DeliveryRetry } from './webhook-dispatcher';
 import type { WebhookEvent, WebhookViewer } from './webhook-event';
 import { checkWebhookFilter } from './webhook-filter';
 import { callerOf, mayManage, scopeOf, toDeliveryResponse, toWebhookResponse, webhookNotFound, type Caller, type WebhookRow } from './webhook-rows';
@@ -62,6 +62,8 @@ export interface WebhooksDeps {
   /** Host name resolver for deliveries (tests). */
   readonly resolve?: ResolveHost;
   readonly userAgent?: string;
+  /** Schedules retries on the job queue (see `createWebhookDispatcher`); register {@link Webhooks.retryDelivery} as its handler. */
+  readonly scheduleRetry?: (retry: DeliveryRetry) => Promise<void>;
 }
 
 /**
@@ -86,6 +88,8 @@ export interface Webhooks {
    * they are logged; never rejects (failures are logged). Subscribe it to after-commit hooks.
    */
   dispatch(event: WebhookEvent): Promise<string[]>;
+  /** Runs the next attempt of a delivery scheduled by `scheduleRetry` (the job handler). */
+  retryDelivery(retry: DeliveryRetry): Promise<void>;
   /** Resolves when every background delivery has settled (tests, graceful shutdown). */
   idle(): Promise<void>;
   /** Stops waiting retries (their rows stay `retrying`) and waits for deliveries in flight. */
@@ -215,6 +219,7 @@ export function createWebhooks(deps: WebhooksDeps): Webhooks {
 
     test: async (ctx, id) => dispatcher.test(await findManaged(callerOf(ctx), id)),
     dispatch: (event) => dispatcher.dispatch(event),
+    retryDelivery: (retry) => dispatcher.retryDelivery(retry),
     idle: () => dispatcher.idle(),
     close: () => dispatcher.close(),
   };

@@ -1,8 +1,10 @@
 export { createWebhooks } from './create-webhooks';
 export type { CreateWebhookInput, UpdateWebhookInput, WebhookPage, Webhooks, WebhooksDeps } from './create-webhooks';
+export { subscribeRecordWebhooks } from './record-webhooks';
 export { createSecretBox } from './secret-box';
 export type { SecretBox } from './secret-box';
 export { RESPONSE_BODY_MAX } from './webhook-delivery';
+export type { DeliveryRetry } from './webhook-dispatcher';
 export { defaultWebhookViewer, wireEventName } from './webhook-event';
 export type { EventRow, WebhookEvent, WebhookOwner, WebhookViewer } from './webhook-event';
 export { checkWebhookFilter, filterMatches } from './webhook-filter';

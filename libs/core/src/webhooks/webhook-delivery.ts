@@ -75,35 +75,53 @@ export interface RetryDeps {
   readonly sleep: (ms: number) => Promise<boolean>;
 }
 
+/** Where an attempt leaves a delivery: whether it was the last, and the wait before the next. */
+export interface AttemptOutcome {
+  readonly last: boolean;
+  readonly delayMs: number;
+}
+
 /**
- * Delivers with in-process retries and exponential backoff, updating the one delivery row after
- * every attempt (attempt_number, status, response, error, next_retry_at). Never inside a
- * transaction: each update is its own statement, the network call holds no connection.
- * TODO(jobs): once libs/core/src/jobs lands, enqueue `{ deliveryId }` on queue `webhooks`
- * (priority 1, max_retries 5, delay 60·2^n s) instead of sleeping here; the row already carries
- * `next_retry_at`, and the job payload must hold the delivery id only — never the secret.
+ * Writes attempt `attempt`'s result to the delivery row (attempt_number, status, response,
+ * error, next_retry_at) and says whether another attempt follows. Its own statement: never
+ * inside a transaction, and the network call before it held no connection.
  */
-export async function deliverWithRetries(deps: RetryDeps, target: DeliveryTarget, deliveryId: string, eventName: string, body: string): Promise<AttemptResult> {
-  const rows = tenantTable(deps.db.kysely, accountScope(target.accountId), 'webhook_deliveries');
-  for (let attempt = 1; ; attempt++) {
+export async function recordAttempt(
+  deps: Pick<RetryDeps, 'db' | 'logger' | 'maxAttempts' | 'baseDelayMs'>,
+  target: Pick<DeliveryTarget, 'accountId' | 'webhookId'>,
+  deliveryId: string,
+  attempt: number,
+  result: AttemptResult,
+): Promise<AttemptOutcome> {
+  const last = result.success || result.blocked || attempt >= deps.maxAttempts;
+  const delayMs = deps.baseDelayMs * 2 ** (attempt - 1);
+  const status = result.success ? 'delivered' : last ? 'failed' : 'retrying';
+  await tenantTable(deps.db.kysely, accountScope(target.accountId), 'webhook_deliveries')
+    .update({
+      status,
+      attempt_number: attempt,
+      response_status: result.status,
+      response_body: result.responseBody,
+      error_message: result.error,
+      delivered_at: result.success ? nowIso() : null,
+      next_retry_at: last ? null : new Date(Date.now() + delayMs).toISOString(),
+    })
+    .where('id', '=', deliveryId)
+    .execute();
+  if (!result.success) deps.logger.warn('webhook delivery failed', { webhook: target.webhookId, delivery: deliveryId, attempt, error: result.error });
+  return { last, delayMs };
+}
+
+/**
+ * Delivers with in-process retries and exponential backoff (used when no job queue is wired,
+ * e.g. a library user without a worker). With the job queue, the dispatcher makes one attempt
+ * here (`maxAttempts` reached or not) and schedules the next as a job instead of sleeping.
+ */
+export async function deliverWithRetries(deps: RetryDeps, target: DeliveryTarget, deliveryId: string, eventName: string, body: string, firstAttempt = 1): Promise<AttemptResult> {
+  for (let attempt = firstAttempt; ; attempt++) {
     const result = await attemptDelivery(target, deliveryId, eventName, body, deps.outbound);
-    const last = result.success || result.blocked || attempt >= deps.maxAttempts;
-    const delay = deps.baseDelayMs * 2 ** (attempt - 1);
-    const status = result.success ? 'delivered' : last ? 'failed' : 'retrying';
-    await rows
-      .update({
-        status,
-        attempt_number: attempt,
-        response_status: result.status,
-        response_body: result.responseBody,
-        error_message: result.error,
-        delivered_at: result.success ? nowIso() : null,
-        next_retry_at: last ? null : new Date(Date.now() + delay).toISOString(),
-      })
-      .where('id', '=', deliveryId)
-      .execute();
-    if (!result.success) deps.logger.warn('webhook delivery failed', { webhook: target.webhookId, delivery: deliveryId, attempt, error: result.error });
+    const { last, delayMs } = await recordAttempt(deps, target, deliveryId, attempt, result);
     if (last) return result;
-    if (!(await deps.sleep(delay))) return result;
+    if (!(await deps.sleep(delayMs))) return result;
   }
 }

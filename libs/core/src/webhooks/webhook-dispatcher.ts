@@ -6,7 +6,7 @@ import { accountScope, tenantTable } from '@snackbase/tenancy';
 import type { Logger } from '../logging';
 import type { ResolveHost } from '../outbound';
 import type { SecretBox } from './secret-box';
-import { deliverWithRetries, type DeliveryTarget, type OutboundSettings } from './webhook-delivery';
+import { attemptDelivery, deliverWithRetries, recordAttempt, type DeliveryTarget, type OutboundSettings } from './webhook-delivery';
 import { defaultWebhookViewer, wireEventName, type EventRow, type WebhookEvent, type WebhookOwner, type WebhookViewer } from './webhook-event';
 import { filterMatches } from './webhook-filter';
 import { loadOwner } from './webhook-owner';
@@ -24,6 +24,18 @@ export interface DispatcherDeps {
   readonly retryBaseDelayMs?: number;
   readonly resolve?: ResolveHost;
   readonly userAgent?: string;
+  /**
+   * Schedules the next attempt of a failed delivery on the job queue (at `runAt`), so retries
+   * survive restarts and spread over instances. Without it, retries sleep in this process.
+   */
+  readonly scheduleRetry?: (retry: DeliveryRetry) => Promise<void>;
+}
+
+/** A delivery's next attempt, as the job queue carries it: ids only, never the secret. */
+export interface DeliveryRetry {
+  readonly delivery_id: string;
+  readonly account_id: string;
+  readonly run_at: string;
 }
 
 /** The body of a delivery (spec §10.10), serialised once: the signature covers these bytes. */
@@ -70,6 +82,38 @@ export function createWebhookDispatcher(deps: DispatcherDeps) {
       sleepers.add(wake);
     });
   const retry = { db, logger, outbound, maxAttempts: deps.maxAttempts ?? 5, baseDelayMs: deps.retryBaseDelayMs ?? 60_000, sleep };
+
+  /** One attempt now; a failure that may be retried is handed to the job queue. */
+  async function attemptAndSchedule(target: DeliveryTarget, deliveryId: string, eventName: string, body: string, attempt: number): Promise<void> {
+    const result = await attemptDelivery(target, deliveryId, eventName, body, outbound);
+    const { last, delayMs } = await recordAttempt(retry, target, deliveryId, attempt, result);
+    if (!last && deps.scheduleRetry) {
+      await deps.scheduleRetry({ delivery_id: deliveryId, account_id: target.accountId, run_at: new Date(Date.now() + delayMs).toISOString() });
+    }
+  }
+
+  function deliver(target: DeliveryTarget, deliveryId: string, eventName: string, body: string): Promise<unknown> {
+    return deps.scheduleRetry ? attemptAndSchedule(target, deliveryId, eventName, body, 1) : deliverWithRetries(retry, target, deliveryId, eventName, body);
+  }
+
+  /**
+   * The job behind a scheduled retry: the next attempt of a delivery that is still `retrying`
+   * (a disabled or deleted webhook, or a delivery already settled, ends it quietly).
+   */
+  async function retryDelivery(job: DeliveryRetry): Promise<void> {
+    const scope = accountScope(job.account_id);
+    const delivery = await tenantTable(db.kysely, scope, 'webhook_deliveries').select().selectAll().where('id', '=', job.delivery_id).executeTakeFirst();
+    if (!delivery || delivery.status !== 'retrying') return;
+    const webhook = await tenantTable(db.kysely, scope, 'webhooks').select().selectAll().where('id', '=', delivery.webhook_id).executeTakeFirst();
+    if (!webhook || !fromDbBool(webhook.enabled)) {
+      await tenantTable(db.kysely, scope, 'webhook_deliveries').update({ status: 'failed', error_message: 'Webhook disabled or deleted before the retry', next_retry_at: null }).where('id', '=', delivery.id).execute();
+      return;
+    }
+    const target = await targetOf(webhook, delivery.id);
+    if (!target) return;
+    const body = typeof delivery.payload === 'string' ? delivery.payload : JSON.stringify(delivery.payload);
+    await attemptAndSchedule(target, delivery.id, delivery.event, body, Number(delivery.attempt_number) + 1);
+  }
 
   /** The target with its secret opened, or null (and the delivery failed) when it cannot be. */
   async function targetOf(webhook: WebhookRow, deliveryId: string): Promise<DeliveryTarget | null> {
@@ -122,7 +166,7 @@ export function createWebhookDispatcher(deps: DispatcherDeps) {
         const deliveryId = await logDelivery(webhook, payload.event, payload);
         ids.push(deliveryId);
         background(
-          targetOf(webhook, deliveryId).then((target) => target && deliverWithRetries(retry, target, deliveryId, payload.event, JSON.stringify(payload))),
+          targetOf(webhook, deliveryId).then((target) => target && deliver(target, deliveryId, payload.event, JSON.stringify(payload))),
         );
       }
       return ids;
@@ -144,6 +188,7 @@ export function createWebhookDispatcher(deps: DispatcherDeps) {
   return {
     dispatch,
     test,
+    retryDelivery,
     async idle(): Promise<void> {
       while (inFlight.size) await Promise.allSettled([...inFlight]);
     },

@@ -1,0 +1,44 @@
+import type { ExportedCollection } from '@snackbase/contract';
+
+/** The order an import creates collections in, and the reference cycles it had to break. */
+export interface ImportOrder {
+  readonly ordered: readonly ExportedCollection[];
+  /** Names of collections inside a reference cycle (created in file order; spec §3.7 tolerates cycles). */
+  readonly cyclic: readonly string[];
+}
+
+/** The reference targets of a collection that are other collections of the same file. */
+function targetsOf(c: ExportedCollection, inFile: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (const f of c.schema) {
+    const target = typeof f['collection'] === 'string' ? f['collection'].toLowerCase() : undefined;
+    if (String(f['type']).toLowerCase() === 'reference' && target && target !== c.name.toLowerCase() && inFile.has(target)) out.push(target);
+  }
+  return out;
+}
+
+/**
+ * Reference targets first (spec §3.7), so a referencing table's foreign key and records find
+ * their target. Stable: collections without an order between them keep the file's order. A
+ * cycle cannot be ordered; its members follow in file order and are named in `cyclic`.
+ * @example importOrder([{ name: 'posts', schema: [{ name: 'a', type: 'reference', collection: 'authors' }] }, { name: 'authors', schema: [] }])
+ * // ordered: authors, posts
+ */
+export function importOrder(collections: readonly ExportedCollection[]): ImportOrder {
+  const byName = new Map(collections.map((c) => [c.name.toLowerCase(), c]));
+  const names = new Set(byName.keys());
+  const ordered: ExportedCollection[] = [];
+  const done = new Set<string>();
+  let pending = collections.map((c) => c.name.toLowerCase());
+  while (pending.length > 0) {
+    const ready = pending.filter((n) => targetsOf(byName.get(n) as ExportedCollection, names).every((t) => done.has(t)));
+    if (ready.length === 0) break;
+    for (const n of ready) {
+      done.add(n);
+      ordered.push(byName.get(n) as ExportedCollection);
+    }
+    pending = pending.filter((n) => !done.has(n));
+  }
+  for (const n of pending) ordered.push(byName.get(n) as ExportedCollection);
+  return { ordered, cyclic: pending.map((n) => (byName.get(n) as ExportedCollection).name) };
+}

@@ -1,0 +1,16 @@
+export { createRecordScopes } from './record-scope';
+export type { RecordScopes } from './record-scope';
+export type { RecordsDeps } from './records-deps';
+export { fieldMapOf, fromStoredRow, presentRecord, toIsoTimestamp, toStoredValue } from './record-row';
+export { hasComputedFields, withComputedFields } from './computed-fields';
+export { createRecordWrites } from './record-writes';
+export type { RecordWrites } from './record-writes';
+export type { BatchUpdateItem, BatchWrites } from './batch-writes';
+export { checkRecordValues, validateRecordValues } from './record-values';
+export type { WriteMode } from './record-values';
+export { collectionNotFound, createRecordReads } from './record-reads';
+export type { RecordCursorPage, RecordListPage, RecordReads } from './record-reads';
+export type { AggregateResult } from './record-aggregate';
+export type { ExplainInput, ExplainResult } from './rules-explain';
+export { createRecordVisibility } from './record-visibility';
+export type { RecordReader, RecordVisibility } from './record-visibility';

@@ -1,0 +1,278 @@
+#!/usr/bin/env node
+// The records benchmark (`npm run bench`, after api-throughput.mjs): the built SnackBase server
+// on loopback with a collection of N records (default 100,000) spread over A accounts (100), one
+// user per account owning that account's rows, measured with autocannon (C connections, S
+// seconds, after a warm-up run) on SQLite and PostgreSQL:
+//   view by id · list with filter + sort + page of 20 · list under an owner rule
+//   (`created_by = @request.auth.id`) · create
+// and, in the same run, a bare Express + Kysely server (records-baseline-server.cjs) doing the
+// same queries with the same JWT check and no rules, hooks or audit: the floor of our stack.
+// Prints req/s, p50, p99 and server RSS for each and the ratio to the bare server, as a table and
+// as JSON in dist/bench/records.json.
+//
+// Flags (or env): --records N (BENCH_RECORDS, 100000) --accounts A (BENCH_ACCOUNTS, 100)
+//   --duration S (BENCH_SECONDS, 10) --warmup S (BENCH_WARMUP_SECONDS, 3)
+//   --connections C (BENCH_CONNECTIONS, 50) --dialects sqlite,postgres (BENCH_DIALECTS)
+//   --token-users K (BENCH_TOKEN_USERS, 20): users signed in and rotated between requests.
+//   BENCH_SERVER_MAIN: another server bundle than dist/apps/api/main.js (development only).
+// While developing on a shared machine: --records 2000 --duration 2 --warmup 1.
+import { fork, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+const require = createRequire(import.meta.url);
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function option(flag, env, fallback) {
+  const i = process.argv.indexOf(`--${flag}`);
+  if (i > 0 && process.argv[i + 1] !== undefined) return process.argv[i + 1];
+  return process.env[env] ?? fallback;
+}
+const cfg = {
+  records: Number(option('records', 'BENCH_RECORDS', 100_000)),
+  accounts: Number(option('accounts', 'BENCH_ACCOUNTS', 100)),
+  seconds: Number(option('duration', 'BENCH_SECONDS', 10)),
+  warmup: Number(option('warmup', 'BENCH_WARMUP_SECONDS', 3)),
+  connections: Number(option('connections', 'BENCH_CONNECTIONS', 50)),
+  dialects: String(option('dialects', 'BENCH_DIALECTS', 'sqlite,postgres')).split(','),
+  tokenUsers: Number(option('token-users', 'BENCH_TOKEN_USERS', 20)),
+};
+const pgAdmin = process.env.SNACKBASE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const secret = 'b'.repeat(64);
+const adminPassword = 'Bench-Admin-Pass-1!';
+const userPassword = 'Bench-User-Pass-1!';
+const COLLECTION = 'bench_items';
+const TABLE = `col_${COLLECTION}`;
+const STATUSES = ['open', 'closed', 'draft'];
+const SEED_BATCH = 500;
+const VIEW_IDS_PER_ACCOUNT = 200;
+
+const freePort = () => new Promise((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); }); });
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const log = (line) => process.stderr.write(`[records-bench] ${line}\n`);
+const pick = (list) => list[Math.floor(Math.random() * list.length)];
+
+async function waitFor(url) {
+  for (let i = 0; i < 600; i++) {
+    try { if ((await fetch(url)).ok) return; } catch { /* not up yet */ }
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${url}`);
+}
+
+function rssOf(pid) {
+  try { return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024; } catch { return NaN; }
+}
+
+async function api(base, method, path, token, body) {
+  const res = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+async function database(dialect, dir) {
+  if (dialect === 'sqlite') return { url: `sqlite:///${join(dir, 'bench.db')}`, file: join(dir, 'bench.db'), drop: async () => undefined };
+  const name = `sb_rbench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: pgAdmin });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const u = new URL(pgAdmin); u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    drop: async () => { const c = new pg.Client({ connectionString: pgAdmin }); await c.connect(); await c.query(`drop database if exists ${name} with (force)`); await c.end(); },
+  };
+}
+
+/** A SQL runner on the bench database: `batch(table, columns, rows)` inserts in one transaction. */
+async function sqlSeeder(dialect, db) {
+  if (dialect === 'sqlite') {
+    const Database = require('better-sqlite3');
+    const conn = new Database(db.file);
+    conn.pragma('busy_timeout = 10000');
+    return {
+      async insert(table, columns, rows) {
+        const stmt = conn.prepare(`insert into "${table}" (${columns.map((c) => `"${c}"`).join(',')}) values (${columns.map(() => '?').join(',')})`);
+        conn.transaction((all) => { for (const r of all) stmt.run(columns.map((c) => r[c])); })(rows);
+      },
+      bool: (b) => (b ? 1 : 0),
+      close: async () => conn.close(),
+    };
+  }
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  return {
+    async insert(table, columns, rows) {
+      await client.query('begin');
+      for (let i = 0; i < rows.length; i += SEED_BATCH) {
+        const chunk = rows.slice(i, i + SEED_BATCH);
+        const params = [];
+        const tuples = chunk.map((r) => `(${columns.map((c) => { params.push(r[c]); return `$${params.length}`; }).join(',')})`);
+        await client.query(`insert into "${table}" (${columns.map((c) => `"${c}"`).join(',')}) values ${tuples.join(',')}`, params);
+      }
+      await client.query('commit');
+    },
+    bool: (b) => b,
+    close: () => client.end(),
+  };
+}
+
+/** Accounts, one user each, and the records: SQL in batches, not one HTTP call per row. */
+async function seed(dialect, db) {
+  const started = Date.now();
+  const { hash } = require('@node-rs/argon2');
+  const passwordHash = await hash(userPassword);
+  const seeder = await sqlSeeder(dialect, db);
+  try {
+    const accounts = Array.from({ length: cfg.accounts }, (_, i) => ({
+      id: randomUUID(), account_code: `BN${String(i).padStart(4, '0')}`, slug: `bench-${i}`, name: `Bench ${i}`,
+      user: { id: randomUUID(), email: `user${i}@bench.test` }, viewIds: [],
+    }));
+    await seeder.insert('accounts', ['id', 'account_code', 'slug', 'name'], accounts);
+    await seeder.insert('users', ['id', 'account_id', 'email', 'password_hash', 'role_id', 'email_verified'],
+      accounts.map((a) => ({ id: a.user.id, account_id: a.id, email: a.user.email, password_hash: passwordHash, role_id: 2, email_verified: seeder.bool(true) })));
+    const columns = ['id', 'account_id', 'created_at', 'created_by', 'updated_at', 'updated_by', 'title', 'score', 'status'];
+    const t0 = Date.parse('2026-01-01T00:00:00.000Z');
+    for (let from = 0; from < cfg.records; from += 5000) {
+      const rows = [];
+      for (let i = from; i < Math.min(cfg.records, from + 5000); i++) {
+        const a = accounts[i % accounts.length];
+        // The row's number inside its account: scores and statuses vary within every account.
+        const n = Math.floor(i / accounts.length);
+        const at = new Date(t0 + i * 1000).toISOString();
+        const id = randomUUID();
+        if (a.viewIds.length < VIEW_IDS_PER_ACCOUNT) a.viewIds.push(id);
+        rows.push({ id, account_id: a.id, created_at: at, created_by: a.user.id, updated_at: at, updated_by: a.user.id, title: `Item ${i}`, score: (n * 37) % 100, status: STATUSES[n % 3] });
+      }
+      await seeder.insert(TABLE, columns, rows);
+      log(`${dialect}: seeded ${Math.min(cfg.records, from + 5000)}/${cfg.records} records`);
+    }
+    log(`${dialect}: seeding took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return accounts;
+  } finally {
+    await seeder.close();
+  }
+}
+
+/** One autocannon run; `next()` gives each request's method, path, token and body. */
+async function load(base, next, seconds) {
+  const r = await autocannon({
+    url: base, connections: cfg.connections, duration: seconds,
+    requests: [{ setupRequest: (req) => {
+      const n = next();
+      return { ...req, method: n.method, path: n.path, headers: { ...req.headers, authorization: `Bearer ${n.token}`, ...(n.body ? { 'content-type': 'application/json' } : {}) }, body: n.body ? JSON.stringify(n.body) : undefined };
+    } }],
+  });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+}
+
+async function measure(base, pid, next) {
+  if (cfg.warmup > 0) await load(base, next, cfg.warmup); // warm-up, discarded
+  const m = await load(base, next, cfg.seconds);
+  return { ...m, rss: rssOf(pid) };
+}
+
+/** The four measured endpoints; each request is built for a user (its token, its account's ids). */
+function scenarios() {
+  const filter = encodeURIComponent('status = "open" && score > 50');
+  const body = () => ({ title: `New ${randomUUID().slice(0, 8)}`, score: Math.floor(Math.random() * 100), status: pick(STATUSES) });
+  const view = (u) => ({ method: 'GET', path: `/api/v1/records/${COLLECTION}/${pick(u.viewIds)}`, token: u.token });
+  const create = (u) => ({ method: 'POST', path: `/api/v1/records/${COLLECTION}`, token: u.token, body: body() });
+  return [
+    { name: 'view by id', sb: view, bare: view },
+    { name: 'list filter+sort, 20', sb: (u) => ({ method: 'GET', path: `/api/v1/records/${COLLECTION}?filter=${filter}&sort=-created_at&limit=20`, token: u.token }),
+      bare: (u) => ({ method: 'GET', path: `/api/v1/records/${COLLECTION}?mode=filter`, token: u.token }) },
+    { name: 'list owner rule, 20', rules: { list_rule: 'created_by = @request.auth.id' },
+      sb: (u) => ({ method: 'GET', path: `/api/v1/records/${COLLECTION}?limit=20`, token: u.token }),
+      bare: (u) => ({ method: 'GET', path: `/api/v1/records/${COLLECTION}?mode=owner`, token: u.token }) },
+    { name: 'create', sb: create, bare: create },
+  ];
+}
+
+/**
+ * One request of the scenario to each server before measuring: both must answer 2xx, and the
+ * lists must find the same rows (same total, a full page), or the comparison means nothing.
+ */
+async function probe(dialect, s, base, bare, user) {
+  const one = async (server, n) => {
+    const res = await fetch(`${server}${n.path}`, { method: n.method, headers: { authorization: `Bearer ${n.token}`, 'content-type': 'application/json' }, body: n.body ? JSON.stringify(n.body) : undefined });
+    const body = await res.json().catch(() => ({}));
+    if (!res.ok) throw new Error(`${dialect}: ${s.name}: ${server}${n.path} answered ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
+    return body;
+  };
+  const [a, b] = [await one(base, s.sb(user)), await one(bare, s.bare(user))];
+  if (Array.isArray(a.items)) {
+    log(`${dialect}: ${s.name}: SnackBase total ${a.total}, ${a.items.length} items; bare total ${b.total}, ${b.items.length} items`);
+    if (a.total !== b.total || a.items.length !== b.items.length || a.items.length === 0) throw new Error(`${dialect}: ${s.name}: the two servers do not return the same rows`);
+  }
+}
+
+async function benchDialect(dialect) {
+  const dir = mkdtempSync(join(tmpdir(), 'sb-rbench-'));
+  const db = await database(dialect, dir);
+  const port = await freePort();
+  const env = { ...process.env, SNACKBASE_HOST: '127.0.0.1', SNACKBASE_PORT: String(port), SNACKBASE_DATABASE_URL: db.url, SNACKBASE_DATA_DIR: dir,
+    SNACKBASE_LOG_LEVEL: 'error', SNACKBASE_SECRET_KEY: secret, SNACKBASE_TOKEN_SECRET: secret, SNACKBASE_ENCRYPTION_KEY: secret,
+    SNACKBASE_SUPERADMIN_EMAIL: 'bench@example.com', SNACKBASE_SUPERADMIN_PASSWORD: adminPassword, SNACKBASE_RATE_LIMIT_ENABLED: 'false',
+    SNACKBASE_AUTH_RATE_LIMIT_PER_IP: '0', SNACKBASE_AUTH_RATE_LIMIT_PER_IDENTITY: '0', NODE_ENV: 'production' };
+  const server = spawn(process.execPath, [process.env.BENCH_SERVER_MAIN ?? join(root, 'dist/apps/api/main.js'), 'serve'], { env, cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+  const base = `http://127.0.0.1:${port}`;
+  let baseline;
+  try {
+    await waitFor(`${base}/ready`);
+    const { token: admin } = await api(base, 'POST', '/api/v1/auth/login', undefined, { account: 'system', email: 'bench@example.com', password: adminPassword });
+    await api(base, 'POST', '/api/v1/collections', admin, {
+      name: COLLECTION,
+      schema: [{ name: 'title', type: 'text', required: true }, { name: 'score', type: 'number' }, { name: 'status', type: 'text' }],
+      list_rule: '', view_rule: '', create_rule: '', update_rule: null, delete_rule: null,
+    });
+    const accounts = await seed(dialect, db);
+    const users = [];
+    for (const a of accounts.slice(0, Math.max(1, cfg.tokenUsers))) {
+      const { token } = await api(base, 'POST', '/api/v1/auth/login', undefined, { account: a.slug, email: a.user.email, password: userPassword });
+      users.push({ token, viewIds: a.viewIds });
+    }
+    const baselinePort = await freePort();
+    baseline = fork(join(root, 'tools/bench/records-baseline-server.cjs'), [String(baselinePort), db.url, secret, TABLE], { stdio: 'inherit' });
+    await new Promise((r) => baseline.once('message', r));
+    const bare = `http://127.0.0.1:${baselinePort}`;
+    const rows = [];
+    for (const s of scenarios()) {
+      if (s.rules) await api(base, 'PUT', `/api/v1/collections/${COLLECTION}/rules`, admin, s.rules);
+      await probe(dialect, s, base, bare, users[0]);
+      log(`${dialect}: ${s.name}`);
+      const sb = await measure(base, server.pid, () => s.sb(pick(users)));
+      const k = await measure(bare, baseline.pid, () => s.bare(pick(users)));
+      if (sb.non2xx || sb.errors) log(`${dialect}: ${s.name}: SnackBase answered ${sb.non2xx} non-2xx and ${sb.errors} errors`);
+      if (k.non2xx || k.errors) log(`${dialect}: ${s.name}: bare server answered ${k.non2xx} non-2xx and ${k.errors} errors`);
+      rows.push({ dialect, endpoint: s.name, snackbase_rps: Math.round(sb.rps), bare_rps: Math.round(k.rps), ratio: +(sb.rps / k.rps).toFixed(2),
+        snackbase_p50_ms: sb.p50, snackbase_p99_ms: sb.p99, bare_p50_ms: k.p50, bare_p99_ms: k.p99,
+        snackbase_rss_mb: Math.round(sb.rss), bare_rss_mb: Math.round(k.rss), snackbase_non2xx: sb.non2xx, bare_non2xx: k.non2xx });
+    }
+    return rows;
+  } finally {
+    baseline?.kill();
+    server.kill('SIGTERM');
+    await new Promise((r) => (server.exitCode === null ? server.once('exit', r) : r()));
+    await db.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const all = [];
+for (const d of cfg.dialects) all.push(...(await benchDialect(d)));
+console.log(`records bench: ${cfg.records} records over ${cfg.accounts} accounts; autocannon ${cfg.connections} connections, ${cfg.seconds} s per run after a ${cfg.warmup} s warm-up, loopback`);
+const hidden = new Set(['snackbase_non2xx', 'bare_non2xx']);
+console.table(all.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !hidden.has(k)))));
+const summary = { generated_at: new Date().toISOString(), config: cfg, results: all };
+mkdirSync(join(root, 'dist', 'bench'), { recursive: true });
+writeFileSync(join(root, 'dist', 'bench', 'records.json'), `${JSON.stringify(summary, null, 2)}\n`);
+console.log(JSON.stringify(summary));
