@@ -4,36 +4,20 @@
 // Prints req/s, latency and RSS for both and the ratio SnackBase / baseline.
 // Env: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 50), BENCH_DIALECTS (sqlite,postgres).
 import { fork, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import pg from 'pg';
+import { benchDatabase } from './bench-database.mjs';
+import { freePort, rssOf, waitFor } from './bench-process.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const dialects = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',');
-const pgAdmin = process.env.SNACKBASE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const secret = 'b'.repeat(64);
 const password = 'Bench-Admin-Pass-1!';
-
-const freePort = () => new Promise((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); }); });
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(url) {
-  for (let i = 0; i < 300; i++) {
-    try { if ((await fetch(url)).ok) return; } catch { /* not up yet */ }
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${url}`);
-}
-
-function rssOf(pid) {
-  try { return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024; } catch { return NaN; }
-}
 
 async function load(url, headers) {
   const r = await autocannon({ url, connections, duration: seconds, headers });
@@ -41,23 +25,9 @@ async function load(url, headers) {
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 };
 }
 
-async function database(dialect, dir) {
-  if (dialect === 'sqlite') return { url: `sqlite:///${join(dir, 'bench.db')}`, drop: async () => {} };
-  const name = `sb_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: pgAdmin });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const u = new URL(pgAdmin); u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    drop: async () => { const c = new pg.Client({ connectionString: pgAdmin }); await c.connect(); await c.query(`drop database if exists ${name} with (force)`); await c.end(); },
-  };
-}
-
 async function benchDialect(dialect) {
   const dir = mkdtempSync(join(tmpdir(), 'sb-bench-'));
-  const db = await database(dialect, dir);
+  const db = await benchDatabase(dialect, dir, 'sb_bench');
   const port = await freePort();
   const env = { ...process.env, SNACKBASE_HOST: '127.0.0.1', SNACKBASE_PORT: String(port), SNACKBASE_DATABASE_URL: db.url, SNACKBASE_DATA_DIR: dir,
     SNACKBASE_LOG_LEVEL: 'error', SNACKBASE_SECRET_KEY: secret, SNACKBASE_TOKEN_SECRET: secret, SNACKBASE_ENCRYPTION_KEY: secret,
@@ -65,7 +35,7 @@ async function benchDialect(dialect) {
   const server = spawn(process.execPath, [join(root, 'dist/apps/api/main.js'), 'serve'], { env, cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
   const base = `http://127.0.0.1:${port}`;
   try {
-    await waitFor(`${base}/ready`);
+    await waitFor(`${base}/ready`, 30_000);
     const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ account: 'system', email: 'bench@example.com', password }) });
     const { token } = await login.json();
     const auth = { authorization: `Bearer ${token}` };

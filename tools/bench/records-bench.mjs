@@ -15,17 +15,19 @@
 //   --connections C (BENCH_CONNECTIONS, 50) --dialects sqlite,postgres (BENCH_DIALECTS)
 //   --token-users K (BENCH_TOKEN_USERS, 20): users signed in and rotated between requests.
 //   BENCH_SERVER_MAIN: another server bundle than dist/apps/api/main.js (development only).
+//   BENCH_SERVER_NODE_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
 // While developing on a shared machine: --records 2000 --duration 2 --warmup 1.
 import { fork, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { benchDatabase } from './bench-database.mjs';
+import { freePort, rssOf, waitFor } from './bench-process.mjs';
 
 const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -44,7 +46,6 @@ const cfg = {
   dialects: String(option('dialects', 'BENCH_DIALECTS', 'sqlite,postgres')).split(','),
   tokenUsers: Number(option('token-users', 'BENCH_TOKEN_USERS', 20)),
 };
-const pgAdmin = process.env.SNACKBASE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const secret = 'b'.repeat(64);
 const adminPassword = 'Bench-Admin-Pass-1!';
 const userPassword = 'Bench-User-Pass-1!';
@@ -54,42 +55,13 @@ const STATUSES = ['open', 'closed', 'draft'];
 const SEED_BATCH = 500;
 const VIEW_IDS_PER_ACCOUNT = 200;
 
-const freePort = () => new Promise((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); }); });
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (line) => process.stderr.write(`[records-bench] ${line}\n`);
 const pick = (list) => list[Math.floor(Math.random() * list.length)];
-
-async function waitFor(url) {
-  for (let i = 0; i < 600; i++) {
-    try { if ((await fetch(url)).ok) return; } catch { /* not up yet */ }
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${url}`);
-}
-
-function rssOf(pid) {
-  try { return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024; } catch { return NaN; }
-}
-
 async function api(base, method, path, token, body) {
   const res = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
   return text ? JSON.parse(text) : undefined;
-}
-
-async function database(dialect, dir) {
-  if (dialect === 'sqlite') return { url: `sqlite:///${join(dir, 'bench.db')}`, file: join(dir, 'bench.db'), drop: async () => undefined };
-  const name = `sb_rbench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: pgAdmin });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const u = new URL(pgAdmin); u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    drop: async () => { const c = new pg.Client({ connectionString: pgAdmin }); await c.connect(); await c.query(`drop database if exists ${name} with (force)`); await c.end(); },
-  };
 }
 
 /** A SQL runner on the bench database: `batch(table, columns, rows)` inserts in one transaction. */
@@ -217,17 +189,19 @@ async function probe(dialect, s, base, bare, user) {
 
 async function benchDialect(dialect) {
   const dir = mkdtempSync(join(tmpdir(), 'sb-rbench-'));
-  const db = await database(dialect, dir);
+  const db = await benchDatabase(dialect, dir, 'sb_rbench');
   const port = await freePort();
   const env = { ...process.env, SNACKBASE_HOST: '127.0.0.1', SNACKBASE_PORT: String(port), SNACKBASE_DATABASE_URL: db.url, SNACKBASE_DATA_DIR: dir,
     SNACKBASE_LOG_LEVEL: 'error', SNACKBASE_SECRET_KEY: secret, SNACKBASE_TOKEN_SECRET: secret, SNACKBASE_ENCRYPTION_KEY: secret,
     SNACKBASE_SUPERADMIN_EMAIL: 'bench@example.com', SNACKBASE_SUPERADMIN_PASSWORD: adminPassword, SNACKBASE_RATE_LIMIT_ENABLED: 'false',
     SNACKBASE_AUTH_RATE_LIMIT_PER_IP: '0', SNACKBASE_AUTH_RATE_LIMIT_PER_IDENTITY: '0', NODE_ENV: 'production' };
-  const server = spawn(process.execPath, [process.env.BENCH_SERVER_MAIN ?? join(root, 'dist/apps/api/main.js'), 'serve'], { env, cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server (profile before you optimise).
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const server = spawn(process.execPath, [...nodeArgs, process.env.BENCH_SERVER_MAIN ?? join(root, 'dist/apps/api/main.js'), 'serve'], { env, cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
   const base = `http://127.0.0.1:${port}`;
   let baseline;
   try {
-    await waitFor(`${base}/ready`);
+    await waitFor(`${base}/ready`, 60_000);
     const { token: admin } = await api(base, 'POST', '/api/v1/auth/login', undefined, { account: 'system', email: 'bench@example.com', password: adminPassword });
     await api(base, 'POST', '/api/v1/collections', admin, {
       name: COLLECTION,

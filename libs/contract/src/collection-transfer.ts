@@ -19,7 +19,7 @@
 export const IMPORT_STRATEGIES = ['error', 'skip', 'update'] as const;
 export type ImportStrategy = (typeof IMPORT_STRATEGIES)[number];
 
-/** Rules of one collection as exported (spec §5.1): null = locked, '' = public. */
+/** Rules of one collection (spec §5.1), as stored, answered and exported: null = locked, '' = public. */
 export interface ExportedRules {
   readonly list_rule: string | null;
   readonly view_rule: string | null;

@@ -163,3 +163,30 @@ export {
   recordResponseSchema,
   viewRecordQuerySchema,
 } from './records';
+export {
+  API_HOOK_ACTION_TYPES,
+  API_HOOK_EVENTS,
+  API_HOOK_EXECUTION_STATUSES,
+  API_HOOK_TRIGGER_TYPES,
+  apiHookExecutionListResponseSchema,
+  apiHookListQuerySchema,
+  apiHookListResponseSchema,
+  apiHookPageQuerySchema,
+  apiHookResponseSchema,
+  apiHookTriggerResponseSchema,
+  createApiHookRequestSchema,
+  updateApiHookRequestSchema,
+} from './api-hooks';
+export type {
+  ApiHookAction,
+  ApiHookActionType,
+  ApiHookEvent,
+  ApiHookExecutionListResponse,
+  ApiHookExecutionResponse,
+  ApiHookExecutionStatus,
+  ApiHookListResponse,
+  ApiHookResponse,
+  ApiHookTrigger,
+  ApiHookTriggerResponse,
+  ApiHookTriggerType,
+} from './api-hooks';

@@ -5,25 +5,13 @@
  * setting (`SNACKBASE_BATCH_MAX_SIZE`), so it is checked by the server (400 `batch_too_large`).
  */
 
+import { recordObject } from './record-object';
+
 /** `POST /records/{c}`, `PUT|PATCH /records/{c}/{id}`: field name → value. */
 export const recordWriteRequestSchema = {
   $id: 'RecordWrite',
   type: 'object',
   description: 'Field values of the record; superadmins may add `account_id` (id, slug or code) on create to pick the account',
-  additionalProperties: true,
-} as const;
-
-const recordObject = {
-  type: 'object',
-  required: ['id', 'account_id', 'created_at', 'created_by', 'updated_at', 'updated_by'],
-  properties: {
-    id: { type: 'string' },
-    account_id: { type: 'string' },
-    created_at: { type: 'string', description: 'ISO-8601 UTC' },
-    created_by: { type: 'string', description: 'User id or `anonymous`' },
-    updated_at: { type: 'string', description: 'ISO-8601 UTC' },
-    updated_by: { type: 'string' },
-  },
   additionalProperties: true,
 } as const;
 

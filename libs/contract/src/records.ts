@@ -4,6 +4,8 @@
  * with `_` are ignored, for cache busting), so these schemas only describe and type-check.
  */
 
+import { recordObject } from './record-object';
+
 const text = (description: string) => ({ type: 'string', maxLength: 8192, description }) as const;
 
 /** `GET /records/{c}`. */
@@ -40,23 +42,14 @@ export const aggregateRecordsQuerySchema = {
   },
 } as const;
 
-const recordObject = {
-  type: 'object',
-  required: ['id', 'account_id', 'created_at', 'created_by', 'updated_at', 'updated_by'],
-  properties: {
-    id: { type: 'string' },
-    account_id: { type: 'string' },
-    created_at: { type: 'string', description: 'ISO-8601 UTC' },
-    created_by: { type: 'string', description: 'User id or `anonymous`' },
-    updated_at: { type: 'string', description: 'ISO-8601 UTC' },
-    updated_by: { type: 'string' },
-    account_name: { type: ['string', 'null'], description: 'List items only' },
-  },
-  additionalProperties: true,
+/** A record as read: list items also name their account. */
+const readRecordObject = {
+  ...recordObject,
+  properties: { ...recordObject.properties, account_name: { type: ['string', 'null'], description: 'List items only' } },
 } as const;
 
 /** One record as read: system fields, the fields of the operation's field list (PII masked), computed and expanded fields. */
-export const recordResponseSchema = { $id: 'Record', ...recordObject } as const;
+export const recordResponseSchema = { $id: 'Record', ...readRecordObject } as const;
 
 /** Offset mode (`total` null with `skip_total=true`) or cursor mode. */
 export const recordListResponseSchema = {
@@ -64,7 +57,7 @@ export const recordListResponseSchema = {
   type: 'object',
   required: ['items', 'total'],
   properties: {
-    items: { type: 'array', items: recordObject },
+    items: { type: 'array', items: readRecordObject },
     total: { type: ['integer', 'null'] },
     skip: { type: 'integer' },
     limit: { type: 'integer' },

@@ -15,14 +15,16 @@ import { createGroups, type Groups } from './groups';
 import { createHealth, type Health } from './health';
 import { createIdentity, type Identity } from './identity';
 import { createJobQueue, type JobQueue } from './jobs';
-import { createAstCache } from '@snackbase/rules';
+import { createAstCache, type FieldType } from '@snackbase/rules';
 import { createMacros, type Macros } from './macros';
 import { createInvitations, type Invitations } from './invitations';
 import type { Logger } from './logging';
-import { createMail, type Mail } from './mail';
+import { createMail, createMailTransport, type Mail } from './mail';
+import { effectiveAllowPrivate } from './outbound';
 import { createRateLimiter, type RateLimiter } from './rate-limit';
 import { createRoles, type Roles } from './roles';
 import { createUsersAdmin, type UsersAdmin } from './users';
+import { createApiHooks, createScheduler, SCHEDULED_HOOK_JOB, subscribeApiHooks, type ApiHooks, type ScheduledHookPayload, type Scheduler } from './scheduler';
 import { createWebhooks, defaultWebhookViewer, subscribeRecordWebhooks, type DeliveryRetry, type Webhooks } from './webhooks';
 
 /** The job that runs a webhook delivery's next attempt (payload: delivery and account ids). */
@@ -71,6 +73,10 @@ export interface Core {
   readonly jobs: JobQueue;
   /** Outbound webhooks per account (spec §10.10). */
   readonly webhooks: Webhooks;
+  /** API-defined hooks per account (spec §10.11): CRUD, event dispatch, the `scheduled_hook` job. */
+  readonly apiHooks: ApiHooks;
+  /** The cron loop of schedule hooks; the server starts it next to the job worker. */
+  readonly scheduler: Scheduler;
   /** Collection definitions and rules, cached per instance and invalidated on change. */
   readonly catalog: CollectionCatalog;
   /** The superadmin collections and collection rules API (spec §3.4, §5.6). */
@@ -143,6 +149,22 @@ export function createCore(deps: CoreDeps): Core {
   const scopes = createRecordScopes(db);
   const recordVisibility = createRecordVisibility({ catalog, gates, groups: callerGroups });
   subscribeRecordWebhooks(hooks, webhooks);
+  const recordWrites = createRecordWrites({ db, config: deps.config, logger: deps.logger, catalog, gates, scopes, hooks, audit });
+  const apiHooks = createApiHooks({
+    db,
+    logger: deps.logger,
+    audit,
+    jobs,
+    recordWrites,
+    mail,
+    mailTransport: createMailTransport(deps.config.mail),
+    allowPrivate: effectiveAllowPrivate(deps.config.environment, deps.config.outbound.allowPrivate),
+    webhookTimeoutMs: deps.config.webhooks.timeoutSeconds * 1000,
+    collectionFields: async (name) => (await catalog.byName(name))?.fields.filter((f) => f.type !== 'computed').map((f) => ({ name: f.name, type: f.type as FieldType })),
+  });
+  subscribeApiHooks(hooks, apiHooks);
+  jobs.register(SCHEDULED_HOOK_JOB, async (job) => void (await apiHooks.runScheduled(job.payload as ScheduledHookPayload)));
+  const scheduler = createScheduler({ db, logger: deps.logger, jobs, pollIntervalMs: deps.config.scheduler.pollIntervalSeconds * 1000 });
   hooks.on('auth.afterLogin', (p) => webhooks.dispatch({ accountId: p.account.id, collection: 'users', kind: 'login', record: { ...p.user }, previous: null }).then(() => undefined), {
     id: 'webhooks:login',
     priority: 200,
@@ -169,12 +191,14 @@ export function createCore(deps: CoreDeps): Core {
     apiKeys,
     jobs,
     webhooks,
+    apiHooks,
+    scheduler,
     catalog,
     collections: createCollections({ db, catalog, audit, hooks, config: deps.config, macros: macroRegistry }),
     gates,
     macros,
     scopes,
-    recordWrites: createRecordWrites({ db, config: deps.config, logger: deps.logger, catalog, gates, scopes, hooks, audit }),
+    recordWrites,
     recordReads: createRecordReads({ db, config: deps.config, logger: deps.logger, catalog, gates, scopes, hooks, audit }),
     async start() {
       await bootstrap({ config: deps.config, db, logger: deps.logger, audit });
@@ -182,9 +206,11 @@ export function createCore(deps: CoreDeps): Core {
       await hooks.runBefore('app.bootstrap', { ctx: systemContext('bootstrap') });
     },
     async close() {
+      await scheduler.stop();
       await jobs.stop();
       await hooks.runAfter('app.terminate', { ctx: systemContext('terminate') });
       await webhooks.close();
+      await apiHooks.idle();
       await bus.close();
       await rateLimit.close();
       await db.close();

@@ -199,3 +199,5 @@ export { createCollectionTransfer } from './collections';
 export type { CollectionTransfer, CollectionTransferDeps, ExportRequest, ExportResult, ImportRequest, TransferProgress } from './collections';
 export { assertWritableFields, maskRecord, maskValue, parseFieldList, PII_ACCESS_GROUP, projectFields, seesPii, SYSTEM_FIELD_NAMES, visibleFieldNames } from './access';
 export type { FieldList } from './access';
+export { createApiHooks, createScheduler, cronProblem, describeCron, MAX_HOOK_DEPTH, MAX_HOOKS_PER_ACCOUNT, nextCronRun, SCHEDULED_HOOK_JOB, SCHEDULED_QUEUE, SCHEDULER_POLL_INTERVAL_MS, subscribeApiHooks } from './scheduler';
+export type { ApiHookEventInput, ApiHookListQuery, ApiHooks, ApiHooksDeps, CreateApiHookInput, RunResult, ScheduledHookPayload, Scheduler, SchedulerDeps, UpdateApiHookInput } from './scheduler';

@@ -1,5 +1,5 @@
 /** The kinds of database failure the rest of the server maps to HTTP statuses. */
-export type DbErrorKind = 'unique' | 'foreign_key' | 'not_null' | 'check' | 'unavailable';
+export type DbErrorKind = 'unique' | 'foreign_key' | 'not_null' | 'check' | 'unavailable' | 'contention';
 
 /**
  * A driver error translated into something callers can act on without parsing SQL messages.
@@ -60,6 +60,8 @@ export function translateDbError(error: unknown): DbError | undefined {
   if (code === '23503') return new DbError('foreign_key', pgColumns(e), error);
   if (code === '23502') return new DbError('not_null', pgColumns(e), error);
   if (code === '23514') return new DbError('check', [], error);
+  // A deadlock or serialization failure: the transaction lost a race and was rolled back whole.
+  if (code === '40P01' || code === '40001') return new DbError('contention', [], error);
   // Invalid text (a NUL byte, bad UTF-8) or a value too long for its column: the input's fault.
   if (code === '22021' || code === '22P05' || code === '22001') return new DbError('check', [], error);
   if (PG_UNAVAILABLE.has(code) || /timeout exceeded when trying to connect|Connection terminated/i.test(message)) {

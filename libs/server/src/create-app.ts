@@ -30,6 +30,7 @@ import { registerRecordsWriteRoutes } from './routes/records-write-routes';
 import { registerRolesRoutes } from './routes/roles-routes';
 import { registerUsersRoutes } from './routes/users-routes';
 import { registerWebhooksRoutes } from './routes/webhooks-routes';
+import { registerApiHooksRoutes } from './routes/api-hooks-routes';
 
 /** Express's `trust proxy` from `SNACKBASE_TRUST_PROXY` (false, true, a hop count or addresses). */
 function trustProxy(value: string): boolean | number | string {
@@ -88,6 +89,7 @@ export function createApp(core: Core): Express {
   registerEmailRoutes(registry, api, core);
   registerJobsRoutes(registry, api, core);
   registerWebhooksRoutes(registry, api, core);
+  registerApiHooksRoutes(registry, api, core);
   // Static collection paths (/collections/names here, /collections/export and /collections/import
   // of the transfer routes) must be registered before /collections/:id: register transfer routes
   // above this line.

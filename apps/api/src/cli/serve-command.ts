@@ -9,6 +9,7 @@ export async function serveCommand(options: { host?: string; port?: string }): P
   await core.start();
   // Only the server runs the job worker (not the CLI's other commands); off with SNACKBASE_JOB_WORKER_ENABLED=false.
   await core.jobs.start({ concurrency: 1 });
+  await core.scheduler.start(); // schedule hooks; stopped by core.close()
   const running = await startServer(core);
   b.logger.info(`SnackBase listening on ${running.url}`, {
     url: running.url,

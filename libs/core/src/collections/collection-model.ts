@@ -1,3 +1,4 @@
+import type { ExportedRules } from '@snackbase/contract';
 import type { FieldType } from '@snackbase/rules';
 
 /** Every field type of spec §3.3: the stored ones plus `computed` (no column, evaluated on read). */
@@ -46,19 +47,10 @@ export const RULE_OPERATIONS: readonly RuleOperation[] = Object.freeze(['list', 
 
 /**
  * A collection's rules row (spec §5.1): a rule is `null` (locked: superadmins only), `''`
- * (public) or an expression; a field list is `'*'` or a JSON-array string of field names.
+ * (public) or an expression; a field list is `'*'` or a JSON-array string of field names. Rules
+ * answers and export files carry the same nine keys, so this is the contract's type.
  */
-export interface CollectionRules {
-  readonly list_rule: string | null;
-  readonly view_rule: string | null;
-  readonly create_rule: string | null;
-  readonly update_rule: string | null;
-  readonly delete_rule: string | null;
-  readonly list_fields: string;
-  readonly view_fields: string;
-  readonly create_fields: string;
-  readonly update_fields: string;
-}
+export type CollectionRules = ExportedRules;
 
 /** Rules of a new collection: everything locked, every field listed. */
 export const LOCKED_RULES: CollectionRules = Object.freeze({
@@ -99,6 +91,24 @@ export function ruleOf(rules: CollectionRules, op: RuleOperation): string | null
 /** The field-list text of one operation. */
 export function fieldListOf(rules: CollectionRules, op: FieldListOperation): string {
   return rules[`${op}_fields`];
+}
+
+/**
+ * Just the nine rules keys of `r`, in wire order: a stored row or model also carries ids and
+ * timestamps that a rules answer or an export file names differently or leaves out.
+ */
+export function rulesOnly(r: CollectionRules): CollectionRules {
+  return {
+    list_rule: r.list_rule,
+    view_rule: r.view_rule,
+    create_rule: r.create_rule,
+    update_rule: r.update_rule,
+    delete_rule: r.delete_rule,
+    list_fields: r.list_fields,
+    view_fields: r.view_fields,
+    create_fields: r.create_fields,
+    update_fields: r.update_fields,
+  };
 }
 
 /** The fields that have a column (everything but `computed`). */

@@ -1,4 +1,4 @@
-import { collectionTableName, type CollectionField, type CollectionRules } from './collection-model';
+import { collectionTableName, rulesOnly, type CollectionField, type CollectionRules } from './collection-model';
 import type { StoredCollection, StoredRules } from './collection-reads';
 
 /** `GET /collections/{id}` and the create/update answers (spec §3.4), computed keys echoed (§12.3 item 29). */
@@ -77,15 +77,7 @@ export function rulesResponse(r: StoredRules): CollectionRulesResponse {
   return {
     id: r.id,
     collection_id: r.collection_id,
-    list_rule: r.list_rule,
-    view_rule: r.view_rule,
-    create_rule: r.create_rule,
-    update_rule: r.update_rule,
-    delete_rule: r.delete_rule,
-    list_fields: r.list_fields,
-    view_fields: r.view_fields,
-    create_fields: r.create_fields,
-    update_fields: r.update_fields,
+    ...rulesOnly(r),
     created_at: r.created_at,
     updated_at: r.updated_at,
   };

@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { GlobalDatabase } from '@snackbase/db';
-import type { ExportedRules } from '@snackbase/contract';
-import type { CollectionModel } from './collection-model';
+import { rulesOnly, type CollectionModel } from './collection-model';
 import { recordPages } from './collection-transfer-records';
 
 /** The export format version; an import accepts any `1.x` (spec §3.7). */
@@ -16,21 +15,6 @@ export type TransferProgress =
 export function exportFileName(at: Date): string {
   const iso = at.toISOString();
   return `collections_export_${iso.slice(0, 10).replace(/-/g, '')}_${iso.slice(11, 19).replace(/:/g, '')}.json`;
-}
-
-export function exportedRules(model: CollectionModel): ExportedRules {
-  const r = model.rules;
-  return {
-    list_rule: r.list_rule,
-    view_rule: r.view_rule,
-    create_rule: r.create_rule,
-    update_rule: r.update_rule,
-    delete_rule: r.delete_rule,
-    list_fields: r.list_fields,
-    view_fields: r.view_fields,
-    create_fields: r.create_fields,
-    update_fields: r.update_fields,
-  };
 }
 
 /** `JSON.stringify(value, null, 2)` re-indented to sit `depth` levels deep in the file. */
@@ -66,7 +50,7 @@ export async function* exportChunks(input: ExportStreamInput): AsyncGenerator<st
   yield head.slice(0, head.lastIndexOf('[') + 1);
   for (const [i, model] of input.models.entries()) {
     input.onProgress?.({ kind: 'collection', index: i + 1, total: input.models.length, name: model.name });
-    const entry = { name: model.name, schema: model.fields, rules: exportedRules(model) };
+    const entry = { name: model.name, schema: model.fields, rules: rulesOnly(model.rules) };
     yield `${i === 0 ? '' : ','}\n`;
     if (!input.includeRecords) {
       yield pretty(entry, 2);

@@ -3,7 +3,8 @@ import type { Kysely, Transaction } from 'kysely';
 import { fromDbBool, fromDbJson, nowIso, type GlobalDatabase, type SqlDialect } from '@snackbase/db';
 import { accountScope, allAccounts, dynamicTenantTable } from '@snackbase/tenancy';
 import type { ExportedRecord, SkippedRecord } from '@snackbase/contract';
-import { storedFields, type CollectionField, type CollectionModel } from './collection-model';
+import { collectionTableName, storedFields, type CollectionField, type CollectionModel } from './collection-model';
+import { checkValue, normaliseDatetime } from '../records/value-checks';
 
 /** The columns every collection table has besides its fields (spec §3.5). */
 export const SYSTEM_COLUMNS = ['id', 'account_id', 'created_at', 'created_by', 'updated_at', 'updated_by'] as const;
@@ -86,8 +87,89 @@ async function admissible(
   for (const r of rows) {
     const id = text(r['id']);
     const account = text(r['account_id']);
-    const reason = !account || !accounts.has(account) ? 'account does not exist' : id && taken.has(id) ? 'a record with this id already exists' : null;
-    if (reason) skipped.push({ collection: model.name, id, account_id: account, reason });
+    const checked = checkedRow(model, r);
+    const reason = !account || !accounts.has(account) ? 'account does not exist' : id && taken.has(id) ? 'a record with this id already exists' : checked.reason;
+    if (reason) skipped.push({ collection: model.name, id: typeof r['id'] === 'string' ? r['id'].slice(0, 64) : id, account_id: account, reason });
+    else keep.push(checked.row);
+  }
+  return { keep, skipped };
+}
+
+const MAX_ID_LENGTH = 36;
+
+/**
+ * A file row with its values checked as a record write checks them (and datetimes normalised),
+ * or why it cannot be stored: a wrong type must be reported like a row of an unknown account,
+ * not end the import with a database error (PostgreSQL) or be stored as is (SQLite's loose
+ * column types), where every later read of the collection would trip over it.
+ */
+function checkedRow(model: RecordTable, r: ExportedRecord): { row: ExportedRecord; reason: string | null } {
+  const fail = (reason: string) => ({ row: r, reason });
+  const id = r['id'];
+  if (id !== undefined && id !== null && id !== '' && (typeof id !== 'string' || id.length > MAX_ID_LENGTH)) return fail(`invalid id: expected a string of at most ${MAX_ID_LENGTH} characters`);
+  const row: Record<string, unknown> = { ...r };
+  for (const key of ['created_at', 'updated_at'] as const) {
+    const value = r[key];
+    if (value === undefined || value === null) continue;
+    const iso = typeof value === 'string' ? normaliseDatetime(value) : undefined;
+    if (!iso) return fail(`invalid value for '${key}': expected an ISO 8601 datetime`);
+    row[key] = iso;
+  }
+  for (const key of ['created_by', 'updated_by'] as const) {
+    const value = r[key];
+    if (value !== undefined && value !== null && typeof value !== 'string') return fail(`invalid value for '${key}': expected a string`);
+  }
+  for (const f of storedFields(model)) {
+    const value = r[f.name];
+    if (value === undefined || value === null) continue;
+    const checked = checkValue(f, value);
+    if (!checked.ok) return fail(`invalid value for field '${f.name}': ${checked.message}`);
+    row[f.name] = checked.value;
+  }
+  return { row, reason: null };
+}
+
+/**
+ * The rows whose references name a record of THEIR OWN account (already in the target table, or
+ * for a self-reference, a row of this batch in that account); the others are reported. The
+ * foreign keys only check that the id exists somewhere: without this a file could link a
+ * record to another tenant's record, whose deletion would then null or delete it (cascade) or
+ * answer the other tenant's user with a reference error (restrict).
+ */
+async function sameAccountReferences(
+  trx: Transaction<GlobalDatabase>,
+  model: RecordTable,
+  rows: readonly ExportedRecord[],
+  skipped: SkippedRecord[],
+): Promise<{ keep: ExportedRecord[]; skipped: SkippedRecord[] }> {
+  const refs = model.fields.filter((f) => f.type === 'reference' && f.collection);
+  if (refs.length === 0 || rows.length === 0) return { keep: [...rows], skipped };
+  const found = new Map<string, Set<string>>(); // `${field}\u0000${account}` → ids of that account
+  for (const f of refs) {
+    const self = f.collection?.toLowerCase() === model.name.toLowerCase();
+    const byAccount = new Map<string, Set<string>>();
+    for (const r of rows) {
+      const value = r[f.name];
+      if (typeof value !== 'string') continue;
+      const account = String(r['account_id']);
+      byAccount.set(account, (byAccount.get(account) ?? new Set()).add(value));
+    }
+    for (const [account, ids] of byAccount) {
+      const existing = (await dynamicTenantTable(trx, accountScope(account), collectionTableName(f.collection ?? ''))
+        .select()
+        .select('id')
+        .where('id', 'in', [...ids])
+        .execute()) as { id: string }[];
+      const ok = new Set(existing.map((e) => e.id));
+      if (self) for (const r of rows) if (String(r['account_id']) === account && typeof r['id'] === 'string') ok.add(r['id']);
+      found.set(`${f.name}\u0000${account}`, ok);
+    }
+  }
+  const keep: ExportedRecord[] = [];
+  for (const r of rows) {
+    const account = String(r['account_id']);
+    const bad = refs.find((f) => typeof r[f.name] === 'string' && !found.get(`${f.name}\u0000${account}`)?.has(r[f.name] as string));
+    if (bad) skipped.push({ collection: model.name, id: typeof r['id'] === 'string' ? r['id'] : null, account_id: account, reason: `reference '${bad.name}' names no record of this account in '${bad.collection ?? ''}'` });
     else keep.push(r);
   }
   return { keep, skipped };
@@ -106,7 +188,8 @@ export async function insertRecords(
   rows: readonly ExportedRecord[],
   importedBy: string,
 ): Promise<InsertOutcome> {
-  const { keep, skipped } = await admissible(trx, model, rows);
+  const admitted = await admissible(trx, model, rows);
+  const { keep, skipped } = await sameAccountReferences(trx, model, admitted.keep, admitted.skipped);
   const fields = storedFields(model);
   const now = nowIso();
   const byAccount = new Map<string, Record<string, unknown>[]>();

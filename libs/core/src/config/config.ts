@@ -76,6 +76,8 @@ export interface Config {
   readonly webhooks: { readonly maxPerAccount: number; readonly timeoutSeconds: number };
   /** Record API limits (spec §4.7, §4.10). */
   readonly records: { readonly maxExpandDepth: number; readonly batchMaxSize: number };
+  /** The cron scheduler of schedule hooks (spec §10.11). */
+  readonly scheduler: { readonly pollIntervalSeconds: number };
   /** Private CIDRs outbound requests may reach (development and tests only; empty in production). */
   readonly outbound: { readonly allowPrivate: readonly string[] };
   /** One account for everyone (`SNACKBASE_SINGLE_TENANT_*`), or undefined in multi-tenant mode. */

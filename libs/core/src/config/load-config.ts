@@ -159,6 +159,7 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     },
     webhooks: { maxPerAccount: n('SNACKBASE_MAX_WEBHOOKS_PER_ACCOUNT'), timeoutSeconds: n('SNACKBASE_WEBHOOK_TIMEOUT_SECONDS') },
     records: { maxExpandDepth: n('SNACKBASE_MAX_EXPAND_DEPTH'), batchMaxSize: n('SNACKBASE_BATCH_MAX_SIZE') },
+    scheduler: { pollIntervalSeconds: n('SNACKBASE_SCHEDULER_POLL_INTERVAL') },
     outbound: { allowPrivate: allowPrivate(s('SNACKBASE_ENVIRONMENT'), l('SNACKBASE_OUTBOUND_ALLOW_PRIVATE')) },
     hooksDir: s('SNACKBASE_HOOKS_DIR') ? resolve(s('SNACKBASE_HOOKS_DIR')) : undefined,
     mail: mailConfig(v),

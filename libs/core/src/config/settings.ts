@@ -67,6 +67,7 @@ export const SETTINGS = [
   { env: 'SNACKBASE_SINGLE_TENANT_ACCOUNT_NAME', kind: { type: 'string' }, description: 'Name of that account when it is created (defaults to the slug)' },
   { env: 'SNACKBASE_JOB_WORKER_ENABLED', kind: { type: 'bool' }, default: 'true', description: 'Run the background job worker inside the server' },
   { env: 'SNACKBASE_JOB_WORKER_POLL_INTERVAL', kind: { type: 'number', min: 0.05, max: 3600 }, default: '1.0', description: 'Seconds between job polls when idle' },
+  { env: 'SNACKBASE_SCHEDULER_POLL_INTERVAL', kind: { type: 'number', min: 1, max: 3600 }, default: '30', description: 'Seconds between scheduler ticks for schedule hooks (spec §10.11)' },
   { env: 'SNACKBASE_JOB_EXECUTION_TIMEOUT', kind: { type: 'int', min: 1, max: 86400 }, default: '300', description: 'Seconds a job attempt may run before it is aborted and failed' },
   { env: 'SNACKBASE_JOB_RETENTION_DAYS', kind: { type: 'int', min: 1, max: 3650 }, default: '7', description: 'Days completed jobs are kept' },
   { env: 'SNACKBASE_MAX_WEBHOOKS_PER_ACCOUNT', kind: { type: 'int', min: 1, max: 10000 }, default: '20', description: 'Webhooks one account may have' },

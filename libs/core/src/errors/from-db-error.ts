@@ -1,9 +1,10 @@
 import { translateDbError } from '@snackbase/db';
-import { AppError, serviceUnavailable } from './app-error';
+import { AppError, conflict, serviceUnavailable } from './app-error';
 
 /**
  * The client-facing error for a database failure (ARCHITECTURE "Errors"): unique → 409 naming
- * the field, foreign key / NOT NULL / check → 400 with details, unreachable → 503. Returns
+ * the field, foreign key / NOT NULL / check → 400 with details, unreachable → 503, a lost
+ * deadlock or serialization race → 409 (nothing written; retry). Returns
  * undefined for anything else, which the error handler turns into a plain 500.
  */
 export function fromDbError(error: unknown): AppError | undefined {
@@ -21,5 +22,8 @@ export function fromDbError(error: unknown): AppError | undefined {
       return new AppError(400, 'validation_failed', 'Validation error', 'A value is out of range', [{ message: 'A value breaks a constraint', code: 'constraint_violation' }], undefined, { cause: error });
     case 'unavailable':
       return serviceUnavailable('The database is unavailable');
+    case 'contention':
+      // Nothing was written (the transaction was rolled back); the same request may simply be sent again.
+      return conflict('The write collided with a concurrent one and was not applied; retry it');
   }
 }

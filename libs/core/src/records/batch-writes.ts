@@ -6,7 +6,7 @@ import { deleteWithReferrers, type WriteLog } from './cascade-deletes';
 import { fromStoredRow, presentRecord } from './record-row';
 import type { WriteKit } from './record-writes';
 import { checkedValues } from './write-values';
-import { actorId, clientError, lockedRow, resolveTarget, runBefore, tableIn, tableOfAccount, toStoredRow, withIndex, withoutAccount, type Row, type WriteTarget } from './write-support';
+import { actorId, clientError, lockedRow, resolveTarget, runBefore, tableIn, tableOfAccount, toStoredRow, withIndex, withoutAccount, type Row, type Trx, type WriteTarget } from './write-support';
 
 /** One item of a batch update. */
 export interface BatchUpdateItem {
@@ -57,6 +57,16 @@ export function createBatchWrites(kit: WriteKit): BatchWrites {
       if (!byId.has(id)) throw withIndex(notFound(`Record '${String(id).slice(0, 64)}' not found`), i);
     });
     return byId;
+  }
+
+  /**
+   * PostgreSQL: locks the batch's rows up front in id order. Locking them item by item in the
+   * request's order let two batches naming the same rows in different orders deadlock (the
+   * loser's 40P01 was a 500); one order for every writer makes the second one wait instead.
+   */
+  async function lockInIdOrder(trx: Trx, target: WriteTarget, ids: readonly string[]): Promise<void> {
+    if (db.dialect !== 'postgres' || ids.length < 2) return;
+    await tableIn(trx, target.scope, target.model).select().select('id').where('id', 'in', [...new Set(ids)]).orderBy('id').forUpdate().execute();
   }
 
   return {
@@ -121,6 +131,7 @@ export function createBatchWrites(kit: WriteKit): BatchWrites {
       const log = newLog();
       const updated = await db
         .transaction(async (trx) => {
+          await lockInIdOrder(trx, target, items.map((x) => x.id));
           const out = await eachIndexed(items, async (item, i) => {
             const before = await lockedRow(trx, db.dialect, scope, model, item.id);
             if (!before) throw notFound(`Record '${item.id.slice(0, 64)}' not found`);
@@ -167,6 +178,7 @@ export function createBatchWrites(kit: WriteKit): BatchWrites {
       const cascade = kit.cascade(ctx, await deps.catalog.all());
       await db
         .transaction(async (trx) => {
+          await lockInIdOrder(trx, target, unique);
           const seen = new Set<string>();
           await eachIndexed(unique, async (id) => {
             if (seen.has(`${model.tableName}:${id}`)) return; // already deleted by a cascade of this batch

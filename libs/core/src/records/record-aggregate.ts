@@ -5,14 +5,14 @@ import type { RuleCaller, RuleGate } from '../access';
 import type { CollectionModel } from '../collections';
 import type { RequestContext } from '../context';
 import { AppError, invalidRequest } from '../errors';
-import { parseHaving, type HavingNode } from './aggregate-having';
+import { invalidHaving, parseHaving, type HavingNode } from './aggregate-having';
 import { assertKnownParams, listParam, textParam, type RawQuery } from './list-query';
 import { readableFields, type ReadableFields } from './readable-fields';
 import { compileFilter } from './record-filter';
 import { fieldMapOf, fromStoredRow } from './record-row';
 import type { RecordScopes } from './record-scope';
 import { gatedSelect, whereAll } from './record-select';
-import { sortExpression, type SortKind } from './record-sort';
+import { fieldTypeKind, sortExpression, systemColumnKind, type SortKind } from './record-sort';
 
 /** `{results, total_groups}` of spec §4.11. */
 export interface AggregateResult {
@@ -33,37 +33,19 @@ const PARAMS: ReadonlySet<string> = new Set(['functions', 'group_by', 'filter', 
 const FUNCTION = /^(count|sum|avg|min|max)\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)?\s*\)$/i;
 const MAX_FUNCTIONS = 20;
 const MAX_GROUPS = 10;
-/** Column kinds by type; json, file and computed fields cannot be aggregated or grouped. */
-const KINDS: Readonly<Record<string, SortKind>> = {
-  text: 'text',
-  email: 'text',
-  url: 'text',
-  date: 'text',
-  reference: 'text',
-  number: 'number',
-  boolean: 'boolean',
-  datetime: 'timestamp',
-};
-const SYSTEM_KINDS: Readonly<Record<string, SortKind>> = {
-  id: 'text',
-  account_id: 'text',
-  created_by: 'text',
-  updated_by: 'text',
-  created_at: 'timestamp',
-  updated_at: 'timestamp',
-};
-
 const invalid = (title: string, message: string) => new AppError(400, 'invalid_aggregation', title, message);
 
 /**
- * The kind of a field the caller may aggregate or group by: a readable stored field or a system
- * field. A hidden or masked field is refused exactly like an unknown one (no side channel:
- * `max(salary)` must not reveal what the field list or the mask hides).
+ * The kind of a field the caller may aggregate or group by: a system field, or a readable stored
+ * field whose column orders (not json, file or computed; the same fields `?sort=` takes). A
+ * hidden or masked field is refused exactly like an unknown one (no side channel: `max(salary)`
+ * must not reveal what the field list or the mask hides).
  */
 function kindOf(model: CollectionModel, readable: ReadableFields, name: string): SortKind | undefined {
-  if (SYSTEM_KINDS[name]) return SYSTEM_KINDS[name];
+  const system = systemColumnKind(name);
+  if (system) return system;
   const field = readable.names.has(name) ? fieldMapOf(model).get(name) : undefined;
-  return field ? KINDS[field.type] : undefined;
+  return field ? fieldTypeKind(field.type) : undefined;
 }
 
 function parseFunctions(text: string, model: CollectionModel, readable: ReadableFields): Aggregate[] {
@@ -129,7 +111,7 @@ export async function aggregateRecords(
   const where = filterText ? compileFilter(filterText, readable, { dialect, tableAlias: table, cache: deps.cache }) : undefined;
   const havingText = textParam(query, 'having');
   const sqlOf = new Map(aggregates.map((a) => [a.alias, aggregateSql(dialect, table, a)]));
-  const having = havingText ? havingSql(parseHaving(havingText, new Set(sqlOf.keys())), sqlOf) : undefined;
+  const having = havingText ? havingSql(parseHaving(havingText, new Set(sqlOf.keys())), sqlOf, new Map(aggregates.map((a) => [a.alias, a]))) : undefined;
   const scope = await deps.scopes.scopeOf(ctx, accountHeader);
 
   let qb = whereAll(gatedSelect(deps.db, scope, model, t.gate), [where]);
@@ -164,9 +146,34 @@ function aggregateSql(dialect: SnackDatabase['dialect'], table: string, a: Aggre
 
 const OPERATORS = { '=': sql.raw('='), '!=': sql.raw('<>'), '<': sql.raw('<'), '>': sql.raw('>'), '<=': sql.raw('<='), '>=': sql.raw('>=') } as const;
 
-function havingSql(node: HavingNode, sqlOf: ReadonlyMap<string, RawBuilder<unknown>>): Expression<SqlBool> {
-  if (node.kind === 'compare') return sql<SqlBool>`(${sqlOf.get(node.alias)} ${OPERATORS[node.op]} ${node.value})`;
-  const parts = node.operands.map((o) => havingSql(o, sqlOf));
+/**
+ * The value a `having` comparison may bind for `aggregate`: a finite number for counts, sums,
+ * averages and min/max of numbers; a string for min/max of text; an ISO date-time for min/max of
+ * timestamps. Anything else is a 400, never a database error (PostgreSQL refuses `'x'` for a
+ * number or `5` for a timestamp with a 500 otherwise, and SQLite silently compares across types).
+ */
+function havingValue(aggregate: Aggregate | undefined, value: number | string): number | string {
+  const numeric = !aggregate || aggregate.fn === 'count' || aggregate.fn === 'sum' || aggregate.fn === 'avg' || aggregate.kind === 'number';
+  const alias = aggregate?.alias ?? 'count';
+  if (numeric) {
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidHaving(`'${alias}' can only be compared with a number`);
+    return value;
+  }
+  if (typeof value !== 'string') throw invalidHaving(`'${alias}' can only be compared with a quoted ${aggregate.kind === 'timestamp' ? 'date-time' : 'string'}`);
+  if (aggregate.kind !== 'timestamp') return value;
+  const at = ISO_DATETIME.test(value) ? new Date(value) : undefined;
+  if (!at || Number.isNaN(at.getTime())) throw invalidHaving(`'${alias}' can only be compared with an ISO 8601 date-time`);
+  return at.toISOString();
+}
+
+const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+function havingSql(node: HavingNode, sqlOf: ReadonlyMap<string, RawBuilder<unknown>>, aggregates: ReadonlyMap<string, Aggregate>): Expression<SqlBool> {
+  if (node.kind === 'compare') {
+    const value = havingValue(aggregates.get(node.alias), node.value);
+    return sql<SqlBool>`(${sqlOf.get(node.alias)} ${OPERATORS[node.op]} ${value})`;
+  }
+  const parts = node.operands.map((o) => havingSql(o, sqlOf, aggregates));
   return sql<SqlBool>`(${sql.join(parts, sql.raw(node.kind === 'and' ? ' and ' : ' or '))})`;
 }
 

@@ -19,6 +19,7 @@ export interface SortSpec {
 
 export const DEFAULT_SORT = '-created_at';
 
+/** How the system columns compare; they are NOT NULL. */
 const SYSTEM_KINDS: Readonly<Record<string, SortKind>> = {
   id: 'text',
   account_id: 'text',
@@ -27,6 +28,30 @@ const SYSTEM_KINDS: Readonly<Record<string, SortKind>> = {
   created_at: 'timestamp',
   updated_at: 'timestamp',
 };
+
+/** How the column of each stored field type compares; json and file columns cannot be ordered. */
+const FIELD_TYPE_KINDS: Readonly<Record<string, SortKind>> = {
+  text: 'text',
+  email: 'text',
+  url: 'text',
+  date: 'text',
+  reference: 'text',
+  number: 'number',
+  boolean: 'boolean',
+  datetime: 'timestamp',
+};
+
+// Own keys only: `constructor` or `__proto__` must not find Object.prototype's members.
+const ownKind = (kinds: Readonly<Record<string, SortKind>>, key: string): SortKind | undefined => (Object.hasOwn(kinds, key) ? kinds[key] : undefined);
+
+/** The kind of a system column (`id`, `account_id`, …), or undefined for any other name. */
+export const systemColumnKind = (name: string): SortKind | undefined => ownKind(SYSTEM_KINDS, name);
+
+/**
+ * The kind of a field type's column, or undefined when it has none that orders (json, file) or
+ * no column at all (computed). Sorting, aggregating and grouping accept the same fields.
+ */
+export const fieldTypeKind = (type: string): SortKind | undefined => ownKind(FIELD_TYPE_KINDS, type);
 
 function invalidSort(message: string): AppError {
   return new AppError(400, 'invalid_sort', 'Invalid sort', message);
@@ -43,25 +68,14 @@ export function parseSort(text: string | undefined, model: CollectionModel, read
   const direction = raw.startsWith('-') ? 'desc' : 'asc';
   const field = raw.replace(/^[-+ ]/, '').trim();
   if (field.includes(',')) throw invalidSort('Sorting by more than one field is not supported');
-  const system = SYSTEM_KINDS[field];
+  const system = systemColumnKind(field);
   if (system) return { field, direction, kind: system, system: true };
   const def = readable.names.has(field) ? fieldMapOf(model).get(field) : undefined;
   if (!def) throw invalidSort(`Cannot sort by '${field.slice(0, 64)}': field does not exist in collection`);
-  switch (def.type) {
-    case 'computed':
-      throw invalidSort(`Cannot sort by computed field '${field}': computed fields are evaluated after the query`);
-    case 'json':
-    case 'file':
-      throw invalidSort(`Cannot sort by ${def.type} field '${field}'`);
-    case 'number':
-      return { field, direction, kind: 'number' };
-    case 'boolean':
-      return { field, direction, kind: 'boolean' };
-    case 'datetime':
-      return { field, direction, kind: 'timestamp' };
-    default:
-      return { field, direction, kind: 'text' };
-  }
+  if (def.type === 'computed') throw invalidSort(`Cannot sort by computed field '${field}': computed fields are evaluated after the query`);
+  const kind = fieldTypeKind(def.type);
+  if (!kind) throw invalidSort(`Cannot sort by ${def.type} field '${field}'`);
+  return { field, direction, kind };
 }
 
 /**

@@ -67,6 +67,22 @@ export function requireSuperadmin(res: Response): Extract<Principal, { kind: 'us
   return user;
 }
 
+/**
+ * Middleware for every route under a path that runs `check` ({@link requireUser},
+ * {@link requireSuperadmin}) first: who may call comes before what they sent, so a caller
+ * without access gets 401/403, never a 422 about the body or the path.
+ */
+export function checkAccessFirst(check: (res: Response) => unknown) {
+  return (_req: Request, res: Response, next: NextFunction) => {
+    try {
+      check(res);
+      next();
+    } catch (e) {
+      next(e);
+    }
+  };
+}
+
 /** The {@link RequestContext} core calls take, built from this request. */
 export function contextOf(req: Request, res: Response): RequestContext {
   return { principal: principalOf(res), requestId: requestIdOf(res), ip: req.ip, userAgent: req.get('user-agent') };

@@ -78,7 +78,8 @@ export class RouteRegistry {
   #validator(schema: JsonSchema, where: 'body' | 'query'): RequestHandler {
     const validate: ValidateFunction = this.#ajv.compile(schema);
     return (req, _res, next) => {
-      const value = where === 'body' ? (req.body ?? {}) : req.query;
+      // No body at all reads as {}; an explicit JSON null is a value of the wrong shape (422).
+      const value = where === 'body' ? (req.body === undefined ? {} : req.body) : req.query;
       if (validate(value)) return next();
       next(invalidRequest(toDetails(validate.errors, where)));
     };

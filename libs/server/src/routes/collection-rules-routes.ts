@@ -1,6 +1,6 @@
 import type { Request, Router } from 'express';
 import { collectionRulesResponseSchema, updateCollectionRulesRequestSchema } from '@snackbase/contract';
-import type { Collections, Core, RulesInput } from '@snackbase/core';
+import { invalidRequest, type Collections, type Core, type RulesInput } from '@snackbase/core';
 import { contextOf } from '../middleware/authenticate';
 import type { RouteRegistry } from '../openapi/route-registry';
 
@@ -8,6 +8,15 @@ import type { RouteRegistry } from '../openapi/route-registry';
 export type CollectionRulesRoutesCore = Pick<Core, 'config'> & { readonly collections: Collections };
 
 const param = (req: Request, name: string): string => String(req.params[name] ?? '');
+
+/**
+ * The JSON body as an object: the route validator reads a JSON `null` as `{}`, so it is refused
+ * here (422 like any other wrong shape) instead of reaching the core as `null` (a 500).
+ */
+function objectBody<T>(req: Request): T {
+  if (req.body === null) throw invalidRequest([{ field: 'body', message: 'must be object', code: 'type' }]);
+  return (req.body ?? {}) as T;
+}
 
 /** `GET`/`PUT /collections/{name}/rules` (spec §5.6), superadmins only. */
 export function registerCollectionRulesRoutes(registry: RouteRegistry, router: Router, core: CollectionRulesRoutesCore): void {
@@ -23,6 +32,6 @@ export function registerCollectionRulesRoutes(registry: RouteRegistry, router: R
     method: 'put', path, summary: 'Change rules (absent = unchanged, null = locked, "" = public)', tags, access: 'superadmin',
     body: updateCollectionRulesRequestSchema,
     responses: { 200: rules, 400: { description: 'Invalid rule or field list (every problem listed)' }, 404: missing, 422: { description: 'Unknown key or wrong type' } },
-    handler: async (req, res) => void res.json(await core.collections.updateRules(contextOf(req, res), param(req, 'name'), req.body as RulesInput)),
+    handler: async (req, res) => void res.json(await core.collections.updateRules(contextOf(req, res), param(req, 'name'), objectBody<RulesInput>(req))),
   });
 }

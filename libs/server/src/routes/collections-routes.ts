@@ -9,7 +9,7 @@ import {
   listCollectionsQuerySchema,
   updateCollectionRequestSchema,
 } from '@snackbase/contract';
-import type { CollectionListQuery, Collections, Core, CreateCollectionInput, UpdateCollectionInput } from '@snackbase/core';
+import { invalidRequest, type CollectionListQuery, type Collections, type Core, type CreateCollectionInput, type UpdateCollectionInput } from '@snackbase/core';
 import { contextOf } from '../middleware/authenticate';
 import type { RouteRegistry } from '../openapi/route-registry';
 
@@ -18,6 +18,15 @@ export type CollectionsRoutesCore = Pick<Core, 'config'> & { readonly collection
 
 type Query = Record<string, string | undefined>;
 const param = (req: Request, name: string): string => String(req.params[name] ?? '');
+
+/**
+ * The JSON body as an object: the route validator reads a JSON `null` as `{}`, so it is refused
+ * here (422 like any other wrong shape) instead of reaching the core as `null` (a 500).
+ */
+function objectBody<T>(req: Request): T {
+  if (req.body === null) throw invalidRequest([{ field: 'body', message: 'must be object', code: 'type' }]);
+  return (req.body ?? {}) as T;
+}
 
 function listQuery(q: Query): CollectionListQuery {
   return {
@@ -53,7 +62,7 @@ export function registerCollectionsRoutes(registry: RouteRegistry, router: Route
   registry.add(router, {
     method: 'post', path: base, summary: 'Create a collection and its table', tags, access, body: createCollectionRequestSchema,
     responses: { 201: one, 400: { description: 'Invalid definition or rules' }, 409: { description: 'Name taken (ignoring case)' } },
-    handler: async (req, res) => void res.status(201).json(await core.collections.create(contextOf(req, res), req.body as CreateCollectionInput)),
+    handler: async (req, res) => void res.status(201).json(await core.collections.create(contextOf(req, res), objectBody<CreateCollectionInput>(req))),
   });
   registry.add(router, {
     method: 'get', path: `${base}/:id`, summary: 'A collection with its schema', tags, access, responses: { 200: one, 404: missing },
@@ -63,7 +72,7 @@ export function registerCollectionsRoutes(registry: RouteRegistry, router: Route
     method: 'put', path: `${base}/:id`, summary: 'Replace the field list: add, remove, rename fields; migrate the table', tags, access,
     body: updateCollectionRequestSchema,
     responses: { 200: one, 400: { description: 'Invalid schema or a type change' }, 404: missing, 409: { description: 'Existing records conflict with the new schema' } },
-    handler: async (req, res) => void res.json(await core.collections.update(contextOf(req, res), param(req, 'id'), req.body as UpdateCollectionInput)),
+    handler: async (req, res) => void res.json(await core.collections.update(contextOf(req, res), param(req, 'id'), objectBody<UpdateCollectionInput>(req))),
   });
   registry.add(router, {
     method: 'get', path: `${base}/:id/deletion-preview`, summary: 'What deleting the collection would destroy', tags, access,

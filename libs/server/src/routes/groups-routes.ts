@@ -1,4 +1,4 @@
-import type { NextFunction, Request, Response, Router } from 'express';
+import type { Request, Router } from 'express';
 import {
   addGroupUserRequestSchema,
   createGroupRequestSchema,
@@ -9,7 +9,7 @@ import {
   updateGroupRequestSchema,
 } from '@snackbase/contract';
 import type { Core, CreateGroupInput, Groups, UpdateGroupInput } from '@snackbase/core';
-import { contextOf, requireUser } from '../middleware/authenticate';
+import { checkAccessFirst, contextOf, requireUser } from '../middleware/authenticate';
 import type { RouteRegistry } from '../openapi/route-registry';
 
 /** What the groups routes need of the core (`Core` once `groups` is wired into it). */
@@ -27,14 +27,7 @@ export function registerGroupsRoutes(registry: RouteRegistry, router: Router, co
   const tags = ['groups'];
   const access = 'user' as const;
   // Who may call comes before what they sent: an anonymous caller gets 401, never a 422.
-  router.use(base, (_req: Request, res: Response, next: NextFunction) => {
-    try {
-      requireUser(res);
-      next();
-    } catch (e) {
-      next(e);
-    }
-  });
+  router.use(base, checkAccessFirst(requireUser));
   registry.add(router, {
     method: 'post',
     path: base,

@@ -1,4 +1,4 @@
-import type { NextFunction, Request, Response, Router } from 'express';
+import type { Request, Router } from 'express';
 import {
   createMacroRequestSchema,
   listMacrosQuerySchema,
@@ -8,19 +8,13 @@ import {
   testMacroRequestSchema,
   updateMacroRequestSchema,
 } from '@snackbase/contract';
-import { invalidRequest, type Core, type CreateMacroInput, type Macros, type TestMacroInput, type UpdateMacroInput } from '@snackbase/core';
-import { contextOf, requireSuperadmin } from '../middleware/authenticate';
+import type { Core, CreateMacroInput, Macros, TestMacroInput, UpdateMacroInput } from '@snackbase/core';
+import { checkAccessFirst, contextOf, requireSuperadmin } from '../middleware/authenticate';
 import type { RouteRegistry } from '../openapi/route-registry';
+import { integerIdParam } from './integer-id-param';
 
 /** What the macros routes need of the core. */
 export type MacrosRoutesCore = Pick<Core, 'config'> & { readonly macros: Macros };
-
-/** `:id` as the integer a macro id is; anything else is a 422, as the reference's typed path. */
-function macroIdOf(req: Request): number {
-  const raw = String(req.params['id'] ?? '');
-  if (!/^[0-9]{1,9}$/.test(raw)) throw invalidRequest([{ field: 'path.macro_id', message: 'must be an integer', code: 'type' }]);
-  return Number(raw);
-}
 
 const optionalInt = (value: unknown): number | undefined => (typeof value === 'string' ? Number(value) : undefined);
 
@@ -39,14 +33,7 @@ export function registerMacrosRoutes(registry: RouteRegistry, router: Router, co
   const tags = ['macros'];
   const access = 'superadmin' as const;
   // Who may call comes before what they sent: a tenant gets 403, never a 422.
-  router.use(base, (_req: Request, res: Response, next: NextFunction) => {
-    try {
-      requireSuperadmin(res);
-      next();
-    } catch (e) {
-      next(e);
-    }
-  });
+  router.use(base, checkAccessFirst(requireSuperadmin));
   registry.add(router, {
     method: 'get',
     path: base,
@@ -82,7 +69,7 @@ export function registerMacrosRoutes(registry: RouteRegistry, router: Router, co
     tags,
     access,
     responses: { 200: { description: 'Macro', schema: macroResponseSchema }, 404: { description: 'Macro not found' } },
-    handler: async (req, res) => void res.json(await core.macros.get(contextOf(req, res), macroIdOf(req))),
+    handler: async (req, res) => void res.json(await core.macros.get(contextOf(req, res), integerIdParam(req, 'macro_id'))),
   });
   registry.add(router, {
     method: 'put',
@@ -97,7 +84,7 @@ export function registerMacrosRoutes(registry: RouteRegistry, router: Router, co
       404: { description: 'Macro not found' },
       409: { description: 'Name taken' },
     },
-    handler: async (req, res) => void res.json(await core.macros.update(contextOf(req, res), macroIdOf(req), macroInput(req))),
+    handler: async (req, res) => void res.json(await core.macros.update(contextOf(req, res), integerIdParam(req, 'macro_id'), macroInput(req))),
   });
   registry.add(router, {
     method: 'delete',
@@ -107,7 +94,7 @@ export function registerMacrosRoutes(registry: RouteRegistry, router: Router, co
     access,
     responses: { 204: { description: 'Deleted' }, 404: { description: 'Macro not found' }, 409: { description: 'Used by a collection rule or another macro' } },
     handler: async (req, res) => {
-      await core.macros.remove(contextOf(req, res), macroIdOf(req));
+      await core.macros.remove(contextOf(req, res), integerIdParam(req, 'macro_id'));
       res.status(204).end();
     },
   });
@@ -125,7 +112,7 @@ export function registerMacrosRoutes(registry: RouteRegistry, router: Router, co
     },
     handler: async (req, res) => {
       const { parameters, collection, record_id, user_id, account_id } = req.body as TestMacroInput;
-      res.json(await core.macros.test(contextOf(req, res), macroIdOf(req), { parameters, collection, record_id, user_id, account_id }));
+      res.json(await core.macros.test(contextOf(req, res), integerIdParam(req, 'macro_id'), { parameters, collection, record_id, user_id, account_id }));
     },
   });
 }

@@ -1,4 +1,4 @@
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { Request, Router } from 'express';
 import {
   batchCreateRequestSchema,
   batchCreateResponseSchema,
@@ -10,8 +10,9 @@ import {
   recordWriteResponseSchema,
   type RecordBatchUpdateItem,
 } from '@snackbase/contract';
-import { unsupportedMediaType, type Core } from '@snackbase/core';
+import { invalidRequest, type Core } from '@snackbase/core';
 import { contextOf } from '../middleware/authenticate';
+import { jsonBodyParser } from '../middleware/json-body';
 import type { RouteRegistry } from '../openapi/route-registry';
 
 /** What the record write routes need of the core. */
@@ -19,33 +20,14 @@ export type RecordsWriteRoutesCore = Pick<Core, 'config' | 'recordWrites'>;
 
 const param = (req: Request, name: string): string => String(req.params[name] ?? '');
 const accountHeader = (req: Request): string | undefined => req.get('x-account-id');
-const body = (req: Request): Record<string, unknown> => (req.body ?? {}) as Record<string, unknown>;
-
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
 /**
- * The app's JSON parser reads POST/PUT/PATCH bodies only; batch delete carries its ids in a DELETE
- * body (the SDK's `records.batchDelete`), so this route parses its own, with the same limit and
- * the same refusals (non-JSON → 415, prototype keys dropped, NUL refused). Once the app parser
- * reads DELETE bodies too, this one sees the body parsed and steps aside.
+ * The record body: no body at all is `{}`, but a JSON `null` is the wrong shape (422) like an
+ * array or a string (the validator reads `null` as `{}`, which would create or touch a record).
  */
-function deleteJsonBody(limitBytes: number) {
-  const parse = express.json({
-    limit: limitBytes,
-    strict: false,
-    type: () => true,
-    reviver: (key, value) => {
-      if (typeof value === 'string' && value.includes('\u0000')) throw new SyntaxError('NUL characters are not allowed');
-      return FORBIDDEN_KEYS.has(key) ? undefined : value;
-    },
-  });
-  return (req: Request, res: Response, next: NextFunction) => {
-    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-    if (!hasBody || (req as { _body?: boolean })._body) return next();
-    if (!req.is(['application/json', 'application/*+json'])) return next(unsupportedMediaType());
-    parse(req, res, next);
-  };
-}
+const body = (req: Request): Record<string, unknown> => {
+  if (req.body === null) throw invalidRequest([{ field: 'body', message: 'must be object', code: 'type' }]);
+  return (req.body ?? {}) as Record<string, unknown>;
+};
 
 const errors = {
   400: { description: 'Validation failed (`details`), X-Account-ID missing for anonymous callers, batch too large' },
@@ -65,7 +47,9 @@ export function registerRecordsWriteRoutes(registry: RouteRegistry, router: Rout
   const base = `${core.config.apiPrefix}/records/:collection`;
   const tags = ['records'];
   const w = core.recordWrites;
-  router.delete(`${base}/batch`, deleteJsonBody(core.config.maxBodySize));
+  // The app parser reads POST/PUT/PATCH bodies only; batch delete carries its ids in a DELETE
+  // body (the SDK's `records.batchDelete`), so this one route also parses a DELETE body.
+  router.delete(`${base}/batch`, jsonBodyParser(core.config.maxBodySize, ['DELETE']));
   registry.add(router, {
     method: 'post',
     path: `${base}/batch`,

@@ -1,18 +1,12 @@
-import type { NextFunction, Request, Response, Router } from 'express';
+import type { Request, Router } from 'express';
 import { roleListResponseSchema, roleRequestSchema, roleResponseSchema } from '@snackbase/contract';
-import { invalidRequest, type Core, type RoleInput, type Roles } from '@snackbase/core';
-import { contextOf, requireSuperadmin } from '../middleware/authenticate';
+import type { Core, RoleInput, Roles } from '@snackbase/core';
+import { checkAccessFirst, contextOf, requireSuperadmin } from '../middleware/authenticate';
 import type { RouteRegistry } from '../openapi/route-registry';
+import { integerIdParam } from './integer-id-param';
 
 /** What the roles routes need of the core (`Core` once `roles` is wired into it). */
 export type RolesRoutesCore = Pick<Core, 'config'> & { readonly roles: Roles };
-
-/** `:id` as the integer a role id is; anything else is a 422, as the reference's typed path. */
-function roleIdOf(req: Request): number {
-  const raw = String(req.params['id'] ?? '');
-  if (!/^[0-9]{1,9}$/.test(raw)) throw invalidRequest([{ field: 'path.role_id', message: 'must be an integer', code: 'type' }]);
-  return Number(raw);
-}
 
 const roleInput = (req: Request): RoleInput => {
   const { name, description } = req.body as RoleInput;
@@ -24,14 +18,7 @@ export function registerRolesRoutes(registry: RouteRegistry, router: Router, cor
   const base = `${core.config.apiPrefix}/roles`;
   const tags = ['roles'];
   const access = 'superadmin' as const;
-  router.use(base, (_req: Request, res: Response, next: NextFunction) => {
-    try {
-      requireSuperadmin(res);
-      next();
-    } catch (e) {
-      next(e);
-    }
-  });
+  router.use(base, checkAccessFirst(requireSuperadmin));
   registry.add(router, {
     method: 'get',
     path: base,
@@ -58,7 +45,7 @@ export function registerRolesRoutes(registry: RouteRegistry, router: Router, cor
     tags,
     access,
     responses: { 200: { description: 'Role', schema: roleResponseSchema }, 404: { description: 'Role not found' } },
-    handler: async (req, res) => void res.json(await core.roles.get(contextOf(req, res), roleIdOf(req))),
+    handler: async (req, res) => void res.json(await core.roles.get(contextOf(req, res), integerIdParam(req, 'role_id'))),
   });
   registry.add(router, {
     method: 'put',
@@ -68,7 +55,7 @@ export function registerRolesRoutes(registry: RouteRegistry, router: Router, cor
     access,
     body: roleRequestSchema,
     responses: { 200: { description: 'Updated', schema: roleResponseSchema }, 404: { description: 'Role not found' }, 409: { description: 'Name taken' } },
-    handler: async (req, res) => void res.json(await core.roles.update(contextOf(req, res), roleIdOf(req), roleInput(req))),
+    handler: async (req, res) => void res.json(await core.roles.update(contextOf(req, res), integerIdParam(req, 'role_id'), roleInput(req))),
   });
   registry.add(router, {
     method: 'delete',
@@ -78,7 +65,7 @@ export function registerRolesRoutes(registry: RouteRegistry, router: Router, cor
     access,
     responses: { 204: { description: 'Deleted' }, 404: { description: 'Role not found' }, 409: { description: 'Users still have the role' }, 422: { description: 'Default role' } },
     handler: async (req, res) => {
-      await core.roles.remove(contextOf(req, res), roleIdOf(req));
+      await core.roles.remove(contextOf(req, res), integerIdParam(req, 'role_id'));
       res.status(204).end();
     },
   });

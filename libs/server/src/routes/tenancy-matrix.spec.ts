@@ -21,7 +21,7 @@ const PUBLIC = new Set([
   'get /health', 'get /live', 'get /ready', 'get /api/v1',
 ]);
 /** Routes any signed-in user may call, each acting on the caller's own account only. */
-const TENANT_PREFIXES = ['/api/v1/groups', '/api/v1/invitations', '/api/v1/webhooks', '/api/v1/auth/', '/api/v1/records'];
+const TENANT_PREFIXES = ['/api/v1/groups', '/api/v1/invitations', '/api/v1/webhooks', '/api/v1/hooks', '/api/v1/auth/', '/api/v1/records'];
 /** Record routes answer anonymous callers by the collection's rules (X-Account-ID, spec §4.1); their matrix is records-tenancy.spec.ts. */
 const RULE_GOVERNED = '/api/v1/records';
 

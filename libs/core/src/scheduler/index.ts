@@ -1,0 +1,10 @@
+export { createApiHooks, MAX_HOOKS_PER_ACCOUNT, nextRunOf } from './create-api-hooks';
+export type { ApiHookEventInput, ApiHookListQuery, ApiHooks, ApiHooksDeps, CreateApiHookInput, UpdateApiHookInput } from './create-api-hooks';
+export { createScheduler, SCHEDULER_POLL_INTERVAL_MS } from './create-scheduler';
+export type { Scheduler, SchedulerDeps } from './create-scheduler';
+export { cronProblem, describeCron, nextCronRun } from './hook-cron';
+export { MAX_HOOK_DEPTH } from './hook-runner';
+export type { RunResult } from './hook-runner';
+export { subscribeApiHooks } from './subscribe-api-hooks';
+export { SCHEDULED_HOOK_JOB, SCHEDULED_QUEUE } from './scheduled-job';
+export type { ScheduledHookPayload } from './scheduled-job';
