@@ -20,3 +20,17 @@ export async function waitFor(url, timeoutMs) {
 export function rssOf(pid) {
   try { return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024; } catch { return NaN; }
 }
+
+/**
+ * CPU time (user + system) process `pid` has used so far, in ms (Linux /proc; clock ticks of
+ * 10 ms). CPU per request is steadier than requests/s on a busy machine, where wall-clock
+ * throughput also measures everyone else's load.
+ */
+export function cpuMsOf(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime (fields 14, 15 of stat)
+  } catch {
+    return NaN;
+  }
+}

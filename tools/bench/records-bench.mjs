@@ -15,6 +15,7 @@
 //   --connections C (BENCH_CONNECTIONS, 50) --dialects sqlite,postgres (BENCH_DIALECTS)
 //   --token-users K (BENCH_TOKEN_USERS, 20): users signed in and rotated between requests.
 //   BENCH_SERVER_MAIN: another server bundle than dist/apps/api/main.js (development only).
+//   --only NAME (BENCH_ONLY): run only the endpoints whose name contains NAME (e.g. create).
 //   BENCH_SERVER_NODE_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
 // While developing on a shared machine: --records 2000 --duration 2 --warmup 1.
 import { fork, spawn } from 'node:child_process';
@@ -27,7 +28,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { benchDatabase } from './bench-database.mjs';
-import { freePort, rssOf, waitFor } from './bench-process.mjs';
+import { cpuMsOf, freePort, rssOf, waitFor } from './bench-process.mjs';
 
 const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -45,6 +46,7 @@ const cfg = {
   connections: Number(option('connections', 'BENCH_CONNECTIONS', 50)),
   dialects: String(option('dialects', 'BENCH_DIALECTS', 'sqlite,postgres')).split(','),
   tokenUsers: Number(option('token-users', 'BENCH_TOKEN_USERS', 20)),
+  only: option('only', 'BENCH_ONLY', ''),
 };
 const secret = 'b'.repeat(64);
 const adminPassword = 'Bench-Admin-Pass-1!';
@@ -143,13 +145,14 @@ async function load(base, next, seconds) {
       return { ...req, method: n.method, path: n.path, headers: { ...req.headers, authorization: `Bearer ${n.token}`, ...(n.body ? { 'content-type': 'application/json' } : {}) }, body: n.body ? JSON.stringify(n.body) : undefined };
     } }],
   });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+  return { rps: r.requests.average, total: r.requests.total, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
 }
 
 async function measure(base, pid, next) {
   if (cfg.warmup > 0) await load(base, next, cfg.warmup); // warm-up, discarded
+  const cpu0 = cpuMsOf(pid);
   const m = await load(base, next, cfg.seconds);
-  return { ...m, rss: rssOf(pid) };
+  return { ...m, rss: rssOf(pid), cpuPerRequest: (cpuMsOf(pid) - cpu0) / Math.max(1, m.total) };
 }
 
 /** The four measured endpoints; each request is built for a user (its token, its account's ids). */
@@ -219,7 +222,7 @@ async function benchDialect(dialect) {
     await new Promise((r) => baseline.once('message', r));
     const bare = `http://127.0.0.1:${baselinePort}`;
     const rows = [];
-    for (const s of scenarios()) {
+    for (const s of scenarios().filter((x) => !cfg.only || x.name.includes(cfg.only))) {
       if (s.rules) await api(base, 'PUT', `/api/v1/collections/${COLLECTION}/rules`, admin, s.rules);
       await probe(dialect, s, base, bare, users[0]);
       log(`${dialect}: ${s.name}`);
@@ -229,7 +232,8 @@ async function benchDialect(dialect) {
       if (k.non2xx || k.errors) log(`${dialect}: ${s.name}: bare server answered ${k.non2xx} non-2xx and ${k.errors} errors`);
       rows.push({ dialect, endpoint: s.name, snackbase_rps: Math.round(sb.rps), bare_rps: Math.round(k.rps), ratio: +(sb.rps / k.rps).toFixed(2),
         snackbase_p50_ms: sb.p50, snackbase_p99_ms: sb.p99, bare_p50_ms: k.p50, bare_p99_ms: k.p99,
-        snackbase_rss_mb: Math.round(sb.rss), bare_rss_mb: Math.round(k.rss), snackbase_non2xx: sb.non2xx, bare_non2xx: k.non2xx });
+        snackbase_rss_mb: Math.round(sb.rss), bare_rss_mb: Math.round(k.rss),
+        snackbase_cpu_ms: +sb.cpuPerRequest.toFixed(3), bare_cpu_ms: +k.cpuPerRequest.toFixed(3), cpu_ratio: +(k.cpuPerRequest / sb.cpuPerRequest).toFixed(2), snackbase_non2xx: sb.non2xx, bare_non2xx: k.non2xx });
     }
     return rows;
   } finally {

@@ -142,7 +142,7 @@ export const collectionNamesResponseSchema = {
 export const collectionDeletedResponseSchema = {
   $id: 'CollectionDeletedResponse',
   type: 'object',
-  required: ['message', 'collection_id', 'collection_name', 'table_name', 'records_deleted', 'migration_revision'],
+  required: ['message', 'collection_id', 'collection_name', 'table_name', 'records_deleted', 'migration_revision', 'webhooks_deleted', 'hooks_deleted'],
   properties: {
     message: { type: 'string' },
     collection_id: { type: 'string' },
@@ -150,13 +150,22 @@ export const collectionDeletedResponseSchema = {
     table_name: { type: 'string' },
     records_deleted: { type: 'integer' },
     migration_revision: { type: 'string' },
+    /** Webhooks and API-defined hooks of any account that targeted the collection, removed with it. */
+    webhooks_deleted: { type: 'integer' },
+    hooks_deleted: { type: 'integer' },
   },
+} as const;
+
+const collectionDependentSchema = {
+  type: 'object',
+  required: ['id', 'account_id', 'label'],
+  properties: { id: { type: 'string' }, account_id: { type: 'string' }, label: { type: 'string' } },
 } as const;
 
 export const collectionDeletionPreviewSchema = {
   $id: 'CollectionDeletionPreview',
   type: 'object',
-  required: ['collection_id', 'collection_name', 'table_name', 'records_total', 'records_by_account', 'referencing_collections', 'files'],
+  required: ['collection_id', 'collection_name', 'table_name', 'records_total', 'records_by_account', 'referencing_collections', 'files', 'webhooks', 'hooks'],
   properties: {
     collection_id: { type: 'string' },
     collection_name: { type: 'string' },
@@ -179,6 +188,9 @@ export const collectionDeletionPreviewSchema = {
       },
     },
     files: { type: 'integer' },
+    /** What the delete also removes: webhooks and API-defined hooks that target the collection. */
+    webhooks: { type: 'array', items: collectionDependentSchema },
+    hooks: { type: 'array', items: collectionDependentSchema },
   },
 } as const;
 

@@ -8,7 +8,7 @@ import { createCacheBus } from './cache-bus';
 import { createApiKeys, type ApiKeys } from './api-keys';
 import { createAuth, type Auth } from './auth';
 import { systemContext } from './context';
-import { createAppHooks, loadHookModules, withAuthHooks, type AppHooks } from './events';
+import { createAppHooks, loadHookModules, withAuthHooks, withIdentityHooks, type AppHooks } from './events';
 import { bootstrap } from './bootstrap';
 import type { Config, Secrets } from './config';
 import { createGroups, type Groups } from './groups';
@@ -19,7 +19,7 @@ import { createAstCache, type FieldType } from '@snackbase/rules';
 import { createMacros, type Macros } from './macros';
 import { createInvitations, type Invitations } from './invitations';
 import type { Logger } from './logging';
-import { createMail, createMailTransport, type Mail } from './mail';
+import { createMail, type Mail } from './mail';
 import { effectiveAllowPrivate } from './outbound';
 import { createRateLimiter, type RateLimiter } from './rate-limit';
 import { createRoles, type Roles } from './roles';
@@ -114,11 +114,11 @@ export function createCore(deps: CoreDeps): Core {
   const hooks =
     deps.hooks ?? createAppHooks((e) => deps.logger.error('hook failed', { hook: e.hookId, event: e.event, phase: e.phase, error: e.message }));
   // Built first: every module that writes identity rows records them through it.
-  const audit = createAudit({ db, config: deps.config, logger: deps.logger });
+  const audit = createAudit({ db, config: deps.config, logger: deps.logger, hooks });
   const bus = createCacheBus({ redisUrl: deps.config.redisUrl, logger: deps.logger });
   const auth = withAuthHooks(createAuth({ db, config: deps.config, secrets: deps.secrets, audit, bus }), hooks);
   const rateLimit = createRateLimiter({ config: deps.config, logger: deps.logger });
-  const mail = createMail({ db, config: deps.config, logger: deps.logger });
+  const mail = createMail({ db, config: deps.config, logger: deps.logger, hooks, audit });
   const apiKeys = createApiKeys({ db, logger: deps.logger, maxPerUser: deps.config.apiKeys.maxPerUser, audit, bus });
   const jobs = createJobQueue({ db, logger: deps.logger, config: deps.config.jobs });
   const webhooks = createWebhooks({
@@ -130,6 +130,7 @@ export function createCore(deps: CoreDeps): Core {
     maxPerAccount: deps.config.webhooks.maxPerAccount,
     timeoutMs: deps.config.webhooks.timeoutSeconds * 1000,
     audit,
+    bus,
     userAgent: `SnackBase/${deps.config.appVersion}`,
     // Payloads carry only what the webhook's owner could read: records through their view rule,
     // field list and PII masks; auth events as the default viewer allows (admins only).
@@ -154,10 +155,10 @@ export function createCore(deps: CoreDeps): Core {
     db,
     logger: deps.logger,
     audit,
+    bus,
     jobs,
     recordWrites,
     mail,
-    mailTransport: createMailTransport(deps.config.mail),
     allowPrivate: effectiveAllowPrivate(deps.config.environment, deps.config.outbound.allowPrivate),
     webhookTimeoutMs: deps.config.webhooks.timeoutSeconds * 1000,
     collectionFields: async (name) => (await catalog.byName(name))?.fields.filter((f) => f.type !== 'computed').map((f) => ({ name: f.name, type: f.type as FieldType })),
@@ -179,7 +180,7 @@ export function createCore(deps: CoreDeps): Core {
     auth,
     audit,
     hooks,
-    identity: createIdentity({ db, mail, logger: deps.logger, auth, config: deps.config, audit }),
+    identity: withIdentityHooks(createIdentity({ db, mail, logger: deps.logger, auth, config: deps.config, audit }), hooks),
     mail,
     groups: createGroups(db, audit, (userId) => bus.invalidate('group-members', userId)),
     invitations: createInvitations({ db, mail, logger: deps.logger, auth, audit }),
@@ -194,7 +195,7 @@ export function createCore(deps: CoreDeps): Core {
     apiHooks,
     scheduler,
     catalog,
-    collections: createCollections({ db, catalog, audit, hooks, config: deps.config, macros: macroRegistry }),
+    collections: createCollections({ db, catalog, audit, hooks, bus, config: deps.config, macros: macroRegistry }),
     gates,
     macros,
     scopes,

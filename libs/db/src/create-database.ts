@@ -14,7 +14,15 @@ export interface DatabaseOptions {
   readonly postgres?: PostgresPoolOptions;
   /** Called with each query's SQL and duration when `SNACKBASE_DB_ECHO` is on. */
   readonly onQuery?: (sqlText: string, durationMs: number) => void;
+  /**
+   * Receives what an {@link SnackDatabase.afterCommit} work threw (the transaction has committed,
+   * so it cannot fail any more); default: a process warning.
+   */
+  readonly onAfterCommitError?: (error: unknown) => void;
 }
+
+/** Work queued by {@link SnackDatabase.afterCommit}; its result is ignored. */
+export type AfterCommitWork = () => unknown;
 
 /** An open SnackBase database: one Kysely instance plus what the rest of the server needs. */
 export interface SnackDatabase {
@@ -24,6 +32,15 @@ export interface SnackDatabase {
   readonly columnTypes: ColumnTypes;
   /** Runs `fn` in one transaction (SQLite: `BEGIN IMMEDIATE`), committed when it resolves. */
   transaction<T>(fn: (trx: Transaction<GlobalDatabase>) => Promise<T>): Promise<T>;
+  /**
+   * Queues `work` to run after `trx` commits: in queue order, awaited one by one before
+   * {@link transaction} resolves; dropped when the transaction rolls back. A failure of one work
+   * goes to `onAfterCommitError` and neither stops the others nor rejects the committed
+   * transaction. Throws when `trx` was not started by {@link transaction} or has already ended
+   * (a programming error: the work would silently never run).
+   * @example await db.transaction(async (trx) => { await write(trx); db.afterCommit(trx, () => notify()); });
+   */
+  afterCommit(trx: Transaction<GlobalDatabase>, work: AfterCommitWork): void;
   /** `SELECT 1` within `timeoutMs`; false when the database cannot answer. */
   ping(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
@@ -50,11 +67,40 @@ export function createDatabase(options: DatabaseOptions): SnackDatabase {
       : undefined,
   });
   let closed = false;
+  const queues = new WeakMap<Transaction<GlobalDatabase>, AfterCommitWork[]>();
+  const reportAfterCommit = options.onAfterCommitError ?? ((e: unknown) => process.emitWarning(`after-commit work failed: ${(e as Error)?.message ?? String(e)}`));
+
+  async function transaction<T>(fn: (trx: Transaction<GlobalDatabase>) => Promise<T>): Promise<T> {
+    const queue: AfterCommitWork[] = [];
+    const result = await kysely.transaction().execute(async (trx) => {
+      queues.set(trx, queue);
+      try {
+        return await fn(trx);
+      } finally {
+        // Closed before COMMIT: work queued later could no longer be tied to this transaction.
+        queues.delete(trx);
+      }
+    });
+    for (const work of queue) {
+      try {
+        await work();
+      } catch (e) {
+        reportAfterCommit(e);
+      }
+    }
+    return result;
+  }
+
   return {
     dialect: target.dialect,
     kysely,
     columnTypes: columnTypes(target.dialect),
-    transaction: (fn) => kysely.transaction().execute(fn),
+    transaction,
+    afterCommit(trx, work) {
+      const queue = queues.get(trx);
+      if (!queue) throw new Error('afterCommit needs a transaction started by db.transaction() that is still running');
+      queue.push(work);
+    },
     async ping(timeoutMs = 2000) {
       if (closed) return false;
       let timer: NodeJS.Timeout | undefined;

@@ -7,6 +7,8 @@ import {
   type DialectAdapter,
   type Driver,
 } from 'kysely';
+import { withCachedStatements } from './cached-statements';
+import { FairLock } from './fair-lock';
 
 /**
  * Kysely's SQLite driver starts transactions with a plain `BEGIN`, which takes the write lock
@@ -14,6 +16,24 @@ import {
  * `BEGIN IMMEDIATE` takes it up front, so concurrent writers queue on the busy timeout instead.
  */
 class ImmediateSqliteDriver extends SqliteDriver {
+  // Taken before Kysely's own mutex, which is then always free: see FairLock for why.
+  readonly #turn = new FairLock();
+
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    await this.#turn.acquire();
+    try {
+      return await super.acquireConnection();
+    } catch (e) {
+      this.#turn.release();
+      throw e;
+    }
+  }
+
+  override async releaseConnection(): Promise<void> {
+    await super.releaseConnection();
+    this.#turn.release();
+  }
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
@@ -26,13 +46,17 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
   }
 }
 
-/** {@link SqliteDialect} whose transactions begin with `BEGIN IMMEDIATE` and include DDL. */
+/**
+ * {@link SqliteDialect} whose transactions begin with `BEGIN IMMEDIATE` and include DDL, and
+ * whose connection reuses prepared statements (see {@link withCachedStatements}).
+ */
 export class ImmediateSqliteDialect extends SqliteDialect {
   readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
 
   constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
-    super(config);
-    this.#config = config;
+    const database = typeof config.database === 'function' ? config.database : withCachedStatements(config.database);
+    super({ ...config, database });
+    this.#config = { ...config, database };
   }
 
   override createAdapter(): DialectAdapter {

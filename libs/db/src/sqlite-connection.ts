@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer';
 
 /** SQLite tuning (spec §10.15 `SNACKBASE_DB_SQLITE_*`). */
 export interface SqliteOptions {
@@ -12,6 +13,11 @@ export interface SqliteOptions {
   readonly mmapSize?: number;
   readonly busyTimeoutMs?: number;
   readonly foreignKeys?: boolean;
+  /**
+   * Checkpoint the write-ahead log from a worker thread instead of inside commits (default on
+   * for WAL files; see `startWalCheckpointer`).
+   */
+  readonly backgroundCheckpoint?: boolean;
 }
 
 const PRAGMA_WORD = /^[A-Za-z]+$/;
@@ -29,12 +35,15 @@ function toSqliteParam(value: unknown): unknown {
   return value;
 }
 
-function wrapStatement(stmt: Database.Statement): SqliteStatement {
+function wrapStatement(stmt: Database.Statement, beforeWrite: () => void): SqliteStatement {
   const params = (p: ReadonlyArray<unknown>) => p.map(toSqliteParam);
   return {
     reader: stmt.reader,
     all: (p) => stmt.all(params(p)),
-    run: (p) => stmt.run(params(p)),
+    run: (p) => {
+      beforeWrite();
+      return stmt.run(params(p));
+    },
     iterate: (p) => stmt.iterate(params(p)) as IterableIterator<unknown>,
   };
 }
@@ -58,9 +67,23 @@ export function openSqlite(filename: string, options: SqliteOptions = {}): Sqlit
   raw.pragma(`temp_store = ${word('temp store', options.tempStore ?? 'MEMORY')}`);
   raw.pragma(`mmap_size = ${Math.trunc(options.mmapSize ?? 268435456)}`);
   raw.pragma(`foreign_keys = ${options.foreignKeys === false ? 'OFF' : 'ON'}`);
+  const wal = !memory && String(raw.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
+  let checkpointer: WalCheckpointer | undefined;
+  // Started at the first write, so a connection that only reads costs no thread.
+  const beforeWrite = () => {
+    if (checkpointer || !wal || options.backgroundCheckpoint === false) return;
+    raw.pragma('wal_autocheckpoint = 0');
+    checkpointer = startWalCheckpointer(resolve(filename), options.busyTimeoutMs ?? 5000, () => {
+      // The worker is gone: commits checkpoint again themselves, as SQLite does by default.
+      if (raw.open) raw.pragma('wal_autocheckpoint = 1000');
+    });
+  };
   return {
     raw,
-    close: () => raw.close(),
-    prepare: (sql: string) => wrapStatement(raw.prepare(sql)),
+    close: () => {
+      raw.close();
+      void checkpointer?.stop();
+    },
+    prepare: (sql: string) => wrapStatement(raw.prepare(sql), beforeWrite),
   };
 }

@@ -6,6 +6,7 @@ import { apiNotFound, errorHandler } from './middleware/error-handler';
 import { accountEmailIdentity, apiRateLimit, authRateLimit } from './middleware/rate-limit';
 import { jsonBody } from './middleware/json-body';
 import { requestContext } from './middleware/request-context';
+import { requestHooks } from './middleware/request-hooks';
 import { httpsRedirect, securityHeaders } from './middleware/security-headers';
 import { RouteRegistry } from './openapi/route-registry';
 import { registerAccountsRoutes } from './routes/accounts-routes';
@@ -67,6 +68,8 @@ export function createApp(core: Core): Express {
   // Everything under the API prefix past the health routes knows who is calling.
   const api = express.Router();
   api.use(config.apiPrefix, authenticate(core), apiRateLimit(core));
+  // request.before/after see the caller, so they come after authentication (and the API rate limit).
+  api.use(config.apiPrefix, requestHooks(core.hooks));
   // Brute-force protection runs before the handlers of the routes it guards (per IP, and per
   // account+email where the body names one).
   const auth = `${config.apiPrefix}/auth`;

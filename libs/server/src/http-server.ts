@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Core } from '@snackbase/core';
+import { systemContext, type Core } from '@snackbase/core';
 import { createApp } from './create-app';
 
 /** A listening SnackBase server. */
@@ -36,6 +36,8 @@ export async function startServer(core: Core, options: { host?: string; port?: n
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : core.config.port;
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  // app.serve: the address as bound (IPv6 hosts bracketed), after listen succeeded; errors are logged.
+  await core.hooks.runAfter('app.serve', { ctx: systemContext('serve'), address: `http://${host.includes(':') ? `[${host}]` : host}:${port}` });
   let stopping: Promise<void> | undefined;
   return {
     server,

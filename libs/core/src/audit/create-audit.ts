@@ -12,12 +12,19 @@ import { exportAuditLog, type AuditExportFormat } from './audit-export';
 import { checkedFilters, filteredAuditLog, normaliseListQuery, type AuditFilters, type AuditListQuery } from './audit-query';
 import { verifyAuditChain, type AuditHead, type VerifyOptions, type VerifyResult } from './audit-verify';
 import { appendAuditEntries, readAuditHead, type AuditEntryInput } from './audit-writer';
+import { createModelEvents } from './model-events';
+import type { AppHooks } from '../events/create-app-hooks';
 
 /** What {@link createAudit} needs. */
 export interface AuditDeps {
   readonly db: SnackDatabase;
   readonly config: Pick<Config, 'auditLoggingEnabled'>;
   readonly logger: Logger;
+  /**
+   * Where the `model.*` events of system-table writes are dispatched (see `record`). Always
+   * given by `createCore`; only specs of the log alone leave it out (then no model events fire).
+   */
+  readonly hooks?: AppHooks;
 }
 
 /** `GET /audit-logs` answer (spec §7.5): `skip`/`limit` paging, as the reference. */
@@ -37,6 +44,7 @@ export interface ExportedHead {
 }
 
 // Spec §7.2: never audited (the log itself, migration bookkeeping, short-lived token state).
+// Also the tables that fire no model events: one list for both.
 const SKIPPED_TABLES = new Set(['audit_log', 'kysely_migration', 'kysely_migration_lock', 'refresh_tokens', 'oauth_states']);
 
 /** The principal and request columns of every entry of one change. */
@@ -66,21 +74,36 @@ function metadataOf(ctx: RequestContext, change: AuditChange): JsonValue {
  */
 export function createAudit(deps: AuditDeps) {
   const { db, config, logger } = deps;
+  const models = deps.hooks ? createModelEvents({ db, hooks: deps.hooks }) : undefined;
+
+  function append(trx: Transaction<GlobalDatabase>, ctx: RequestContext, change: AuditChange): Promise<AuditLogEntry[]> {
+    const columns = diffChange(change);
+    const common = { operation: change.operation, table_name: change.table, record_id: String(change.recordId), account_id: accountOf(change), ...actorOf(ctx) };
+    const metadata = metadataOf(ctx, change);
+    const entries = columns.map((c) => ({ ...common, column_name: c.column, old_value: c.oldValue, new_value: c.newValue, extra_metadata: metadata }));
+    return appendAuditEntries(trx, db.dialect, entries);
+  }
+
   return {
     /**
      * Appends one entry per changed column of `change`, inside `trx` (so they commit or roll back
      * with the write), with the caller of `ctx` as principal; anonymous callers are recorded with
-     * null user columns rather than skipped (§12.5 item 40). Does nothing when audit logging is
-     * off or for the tables that are never audited. Make it the transaction's last write.
+     * null user columns rather than skipped (§12.5 item 40). Make it the transaction's last write.
+     *
+     * It is also where system-table writes fire their `model.*` events (not collection tables:
+     * those fire `record.*`): first the `model.before*` handlers, awaited inside `trx` — one that
+     * throws rejects with its 4xx, so the caller's transaction rolls back — then the entries,
+     * and `model.after*` once `trx` commits. `trx` must come from `db.transaction`. Tables that
+     * are never audited fire nothing; with audit logging off the events still fire, no entry is written.
      * @example await db.transaction(async (trx) => { …write…; await audit.record(trx, ctx, { operation: 'UPDATE', table: 'groups', recordId: id, before, after }); });
      */
     async record(trx: Transaction<GlobalDatabase>, ctx: RequestContext, change: AuditChange): Promise<AuditLogEntry[]> {
-      if (!config.auditLoggingEnabled || SKIPPED_TABLES.has(change.table)) return [];
-      const columns = diffChange(change);
-      const common = { operation: change.operation, table_name: change.table, record_id: String(change.recordId), account_id: accountOf(change), ...actorOf(ctx) };
-      const metadata = metadataOf(ctx, change);
-      const entries = columns.map((c) => ({ ...common, column_name: c.column, old_value: c.oldValue, new_value: c.newValue, extra_metadata: metadata }));
-      return appendAuditEntries(trx, db.dialect, entries);
+      if (SKIPPED_TABLES.has(change.table)) return [];
+      const events = models?.fires(change.table) ? models : undefined;
+      await events?.before(ctx, change);
+      const entries = config.auditLoggingEnabled ? await append(trx, ctx, change) : [];
+      events?.queueAfter(trx, ctx, change);
+      return entries;
     },
 
     /** A filtered, sorted page of entries (secondary order: id descending). */

@@ -30,8 +30,8 @@ export async function bootstrap(deps: { config: Config; db: SnackDatabase; logge
     logger.info('single-tenant account created', { slug: config.singleTenant.slug });
   }
   // Spec §0.4 steps 6–7: system settings (app_url for links in mails) and the built-in templates.
-  if (await seedSystemSettings(db, config)) logger.info('system settings seeded', { app_url: config.externalUrl });
-  const seededTemplates = await seedEmailTemplates(db);
+  if (await seedSystemSettings(db, config, deps.audit)) logger.info('system settings seeded', { app_url: config.externalUrl });
+  const seededTemplates = await seedEmailTemplates(db, deps.audit);
   if (seededTemplates.length) logger.info('email templates seeded', { types: seededTemplates });
   if (!(await hasSuperadmin(db))) {
     logger.warn(

@@ -4,7 +4,7 @@ import type { Logger } from '../logging';
 import { createRedisClient } from '../rate-limit';
 
 /** What per-instance caches hold that another instance may have to drop. */
-export type CacheTopic = 'session' | 'user' | 'api-key' | 'collection' | 'group-members' | 'macros';
+export type CacheTopic = 'session' | 'user' | 'api-key' | 'collection' | 'group-members' | 'macros' | 'webhooks' | 'api-hooks';
 
 /**
  * Tells every instance to drop a cached answer (a revoked session, a deactivated user, a revoked
@@ -20,7 +20,7 @@ export interface CacheBus {
 }
 
 const CHANNEL = 'snackbase:cache-invalidate';
-const TOPICS: readonly CacheTopic[] = ['session', 'user', 'api-key', 'collection', 'group-members', 'macros'];
+const TOPICS: readonly CacheTopic[] = ['session', 'user', 'api-key', 'collection', 'group-members', 'macros', 'webhooks', 'api-hooks'];
 
 interface Message {
   origin: string;

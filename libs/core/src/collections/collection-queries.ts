@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { GlobalDatabase } from '@snackbase/db';
 import type { RequestContext } from '../context';
+import { collectionDependents } from './collection-dependents';
 import { collectionTableName } from './collection-model';
 import { allCollections, collectionById, collectionByName, recordsByAccount, recordsTotal, referencingFields, rulesOf } from './collection-reads';
 import {
@@ -99,5 +100,6 @@ export async function deletionPreview(db: Kysely<GlobalDatabase>, ctx: RequestCo
     referencing_collections: referencingFields(await allCollections(db), c.name),
     // File fields hold metadata only; uploaded blobs are not tracked per collection yet.
     files: 0,
+    ...(await collectionDependents(db, c.name)),
   };
 }

@@ -1,5 +1,6 @@
 import { collectionTableName, rulesOnly, type CollectionField, type CollectionRules } from './collection-model';
 import type { StoredCollection, StoredRules } from './collection-reads';
+import type { CollectionDependent } from './collection-dependents';
 
 /** `GET /collections/{id}` and the create/update answers (spec §3.4), computed keys echoed (§12.3 item 29). */
 export interface CollectionResponse {
@@ -38,6 +39,9 @@ export interface CollectionDeleted {
   readonly collection_name: string;
   readonly table_name: string;
   readonly records_deleted: number;
+  /** Webhooks and API hooks bound to the collection, deleted with it (not in the reference). */
+  readonly webhooks_deleted: number;
+  readonly hooks_deleted: number;
   readonly migration_revision: string;
 }
 
@@ -51,6 +55,9 @@ export interface CollectionDeletionPreview {
   /** Other collections' reference fields to it; while there are any, the delete is refused. */
   readonly referencing_collections: { name: string; field: string; on_delete: string }[];
   readonly files: number;
+  /** Webhooks (label: URL) and API hooks (label: name) bound to it, which the delete removes. */
+  readonly webhooks: readonly CollectionDependent[];
+  readonly hooks: readonly CollectionDependent[];
 }
 
 /** The rules object of spec §5.6. */

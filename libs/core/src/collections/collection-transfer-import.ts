@@ -1,4 +1,3 @@
-import type { Transaction } from 'kysely';
 import type {
   CollectionExportFile,
   CollectionImportResponse,
@@ -8,38 +7,21 @@ import type {
   SkippedRecord,
 } from '@snackbase/contract';
 import { MAX_REPORTED_SKIPPED_RECORDS } from '@snackbase/contract';
-import type { GlobalDatabase, SnackDatabase } from '@snackbase/db';
-import type { AuditRecorder } from '../audit';
 import type { RequestContext } from '../context';
 import { AppError, conflict, validationFailed } from '../errors';
 import type { Logger } from '../logging';
-import { collectionTableName, LOCKED_RULES, type CollectionRules } from './collection-model';
 import type { CollectionResponse } from './collection-responses';
 import type { TransferProgress } from './collection-transfer-export';
-import { importOrder } from './collection-transfer-order';
-import { EXPORT_PAGE_SIZE, insertRecords, type RecordTable } from './collection-transfer-records';
-import type { CollectionWriteOptions } from './collection-write-support';
+import { CollectionStepError, NO_RECORDS, rulesOf, writeGroup, type GroupMember, type ImportRun, type RecordsOutcome } from './collection-transfer-group';
+import { deferredReferences, importOrder } from './collection-transfer-order';
 import { invalidRules, type CollectionsDeps } from './collections-admin-support';
 import { validateFields } from './collection-validation';
 import { rulesProblems } from './rules-check';
-import { createCollections, type Collections } from './create-collections';
+import { createCollections } from './create-collections';
 
 /** What an import needs: what the collections admin needs (it runs the same writes), and a logger. */
 export interface ImportDeps extends CollectionsDeps {
   readonly logger: Logger;
-}
-
-/** The collections admin the import writes through, inside its own transactions. */
-interface ImportRun {
-  readonly db: SnackDatabase;
-  readonly collections: Pick<Collections, 'create' | 'update' | 'getByName' | 'updateRules'>;
-  readonly audit: AuditRecorder;
-  readonly logger: Logger;
-  /**
-   * Throws 400 `invalid_rule` when the file's rules do not fit the file's schema, so `update`
-   * refuses a collection before changing anything (the rules API runs after the schema commit).
-   */
-  checkRules(c: ExportedCollection): void;
 }
 
 /**
@@ -65,12 +47,7 @@ export interface ImportInput {
   readonly onProgress?: (p: TransferProgress) => void;
 }
 
-type Trx = Transaction<GlobalDatabase>;
-type RecordsOutcome = { inserted: number; skipped: SkippedRecord[] };
 type Item = ImportedCollectionResult & { readonly skipped: readonly SkippedRecord[]; readonly revision: string | null };
-
-const rulesOf = (c: ExportedCollection): CollectionRules => ({ ...LOCKED_RULES, ...(c.rules ?? {}) });
-const NO_RECORDS: RecordsOutcome = { inserted: 0, skipped: [] };
 
 /** The file's version is one this server reads (`1.x`), and no name appears twice. */
 function checkFile(file: CollectionExportFile): void {
@@ -87,41 +64,18 @@ function checkFile(file: CollectionExportFile): void {
 
 /** A failure as the response may show it: an AppError's message, never SQL or a stack. */
 function safeMessage(e: unknown, logger: Logger, name: string): string {
-  if (e instanceof AppError) return e.message;
-  logger.error('collection import failed', { collection: name, error: (e as Error)?.message });
+  const cause = e instanceof CollectionStepError ? e.cause : e;
+  if (cause instanceof AppError) return cause.message;
+  logger.error('collection import failed', { collection: name, error: (cause as Error)?.message });
   return 'Import failed (see the server log)';
-}
-
-/** The collection's table as the record writer needs it, from the create/update answer. */
-const tableOf = (c: CollectionResponse): RecordTable => ({ name: c.name, tableName: collectionTableName(c.name), fields: c.schema });
-
-/** Inserts the file's records inside `trx`, page by page, auditing each inserted row. */
-async function importRecords(deps: ImportRun, trx: Trx, ctx: RequestContext, table: RecordTable, c: ExportedCollection, onProgress?: (p: TransferProgress) => void): Promise<RecordsOutcome> {
-  const records = c.records ?? [];
-  const by = ctx.principal.kind === 'user' ? ctx.principal.userId : 'import';
-  const out: RecordsOutcome = { inserted: 0, skipped: [] };
-  for (let i = 0; i < records.length; i += EXPORT_PAGE_SIZE) {
-    const outcome = await insertRecords(trx, deps.db.dialect, table, records.slice(i, i + EXPORT_PAGE_SIZE), by);
-    for (const row of outcome.inserted) await deps.audit.record(trx, ctx, { operation: 'CREATE', table: table.tableName, recordId: String(row['id']), after: row });
-    out.inserted += outcome.inserted.length;
-    out.skipped.push(...outcome.skipped);
-    onProgress?.({ kind: 'records', name: c.name, count: out.inserted });
-  }
-  return out;
-}
-
-/** Creates (or, with `existing`, re-defines) one collection and inserts its records, inside `trx`. */
-async function writeOne(deps: ImportRun, ctx: RequestContext, c: ExportedCollection, existing: CollectionResponse | undefined, options: CollectionWriteOptions & { trx: Trx }, onProgress?: (p: TransferProgress) => void) {
-  const written = existing
-    ? await deps.collections.update(ctx, existing.id, { schema: c.schema }, options)
-    : await deps.collections.create(ctx, { name: c.name, schema: c.schema, ...rulesOf(c) }, options);
-  const records = c.records?.length ? await importRecords(deps, options.trx, ctx, tableOf(written), c, onProgress) : NO_RECORDS;
-  return { written, records };
 }
 
 function item(c: ExportedCollection, status: Item['status'], message: string, records: RecordsOutcome = NO_RECORDS, revision: string | null = null): Item {
   return { name: c.name, status, message, records_imported: records.inserted, records_skipped: records.skipped.length, skipped: records.skipped, revision };
 }
+
+type Progress = (p: TransferProgress) => void;
+type Deferred = ReadonlyMap<string, ReadonlySet<string>>;
 
 /**
  * Strategy `error`: all or nothing. Any collection of the file that exists refuses the import
@@ -129,59 +83,84 @@ function item(c: ExportedCollection, status: Item['status'], message: string, re
  * transaction, so a failure anywhere leaves the database as it was (the error is re-thrown,
  * naming the collection).
  */
-async function importAll(deps: ImportRun, ctx: RequestContext, ordered: readonly ExportedCollection[], onProgress?: (p: TransferProgress) => void): Promise<Item[]> {
+async function importAll(deps: ImportRun, ctx: RequestContext, ordered: readonly ExportedCollection[], onProgress?: Progress): Promise<Item[]> {
   const existing: string[] = [];
   for (const c of ordered) if (await deps.collections.getByName(ctx, c.name)) existing.push(c.name);
   if (existing.length) throw conflict(`Collection '${existing[0]}' already exists; nothing was imported`, 'conflict', { field: 'name', existing });
   const after: (() => Promise<void>)[] = [];
-  const items = await deps.db.transaction(async (trx) => {
-    const out: Item[] = [];
-    for (const [i, c] of ordered.entries()) {
-      try {
-        const { written, records } = await writeOne(deps, ctx, c, undefined, { trx, afterCommit: (w) => after.push(w) }, onProgress);
-        out.push(item(c, 'imported', `Collection '${c.name}' imported`, records, written.migration_revision));
-      } catch (e) {
-        if (e instanceof AppError) throw new AppError(e.status, e.code, e.title, `Collection '${c.name}': ${e.message}; nothing was imported`, e.details, e.extras, { cause: e });
-        throw e;
-      }
-      onProgress?.({ kind: 'collection', index: i + 1, total: ordered.length, name: c.name, status: 'imported' });
+  const members = ordered.map((c) => ({ c, existing: undefined }));
+  const results = await deps.db.transaction((trx) => writeGroup(deps, ctx, members, deferredReferences(ordered, new Set()), { trx, afterCommit: (w) => after.push(w) }, onProgress)).catch((e: unknown) => {
+    const cause = e instanceof CollectionStepError ? e.cause : e;
+    if (e instanceof CollectionStepError && cause instanceof AppError) {
+      throw new AppError(cause.status, cause.code, cause.title, `Collection '${e.collection}': ${cause.message}; nothing was imported`, cause.details, cause.extras, { cause });
     }
-    return out;
+    throw cause;
   });
   for (const work of after) await work();
-  return items;
+  return ordered.map((c, i) => {
+    const { written, records } = results[i] as (typeof results)[number];
+    onProgress?.({ kind: 'collection', index: i + 1, total: ordered.length, name: c.name, status: 'imported' });
+    return item(c, 'imported', `Collection '${c.name}' imported`, records, written.migration_revision);
+  });
+}
+
+/**
+ * Writes `members` (one collection, or the members of a reference cycle, which need each other)
+ * in one transaction; under `update`, then sets each existing one's rules. A failure marks every
+ * member `error`, naming the one that failed.
+ */
+async function importUnit(deps: ImportRun, ctx: RequestContext, members: readonly GroupMember[], deferred: Deferred, onProgress?: Progress): Promise<Item[]> {
+  try {
+    for (const m of members) if (m.existing) deps.checkRules(m.c);
+    const after: (() => Promise<void>)[] = [];
+    const results = await deps.db.transaction((trx) => writeGroup(deps, ctx, members, deferred, { trx, afterCommit: (w) => after.push(w) }, onProgress));
+    for (const work of after) await work();
+    const out: Item[] = [];
+    for (const [i, { c, existing }] of members.entries()) {
+      const { written, records } = results[i] as (typeof results)[number];
+      try {
+        // Set after the schema commit, so they are checked against the new schema.
+        if (existing) await deps.collections.updateRules(ctx, written.name, rulesOf(c));
+        out.push(item(c, existing ? 'updated' : 'imported', `Collection '${c.name}' ${existing ? 'updated' : 'imported'}`, records, written.migration_revision));
+      } catch (e) {
+        out.push(item(c, 'error', safeMessage(e, deps.logger, c.name)));
+      }
+    }
+    return out;
+  } catch (e) {
+    const failed = e instanceof CollectionStepError ? e.collection : undefined;
+    const message = safeMessage(e, deps.logger, failed ?? members[0]?.c.name ?? '');
+    return members.map(({ c }) => item(c, 'error', !failed || failed === c.name ? message : `Not imported: '${failed}' of the same reference cycle failed: ${message}`));
+  }
 }
 
 /**
  * Strategies `skip` and `update`: one collection at a time, each (definition + records) in its
- * own transaction; a failure marks that collection `error` and the import goes on (spec §3.7).
- * `update` re-defines an existing collection with the file's schema, then sets the file's rules
- * (the reference ignored them: §12.3 item 32); its records are added.
+ * own transaction — the members of a reference cycle together in one; a failure marks that
+ * collection `error` and the import goes on (spec §3.7). `update` re-defines an existing
+ * collection with the file's schema, then sets the file's rules (the reference ignored them:
+ * §12.3 item 32); its records are added.
  */
-async function importEach(deps: ImportRun, ctx: RequestContext, ordered: readonly ExportedCollection[], strategy: ImportStrategy, onProgress?: (p: TransferProgress) => void): Promise<Item[]> {
-  const out: Item[] = [];
-  for (const [i, c] of ordered.entries()) {
-    const existing = await deps.collections.getByName(ctx, c.name);
-    let result: Item;
-    if (existing && strategy === 'skip') {
-      result = item(c, 'skipped', `Collection '${c.name}' already exists`);
-    } else {
-      try {
-        if (existing) deps.checkRules(c);
-        const after: (() => Promise<void>)[] = [];
-        const { written, records } = await deps.db.transaction((trx) => writeOne(deps, ctx, c, existing, { trx, afterCommit: (w) => after.push(w) }, onProgress));
-        for (const work of after) await work();
-        // The rules API has no transaction option; the rules are checked against the new schema.
-        if (existing) await deps.collections.updateRules(ctx, written.name, rulesOf(c));
-        result = item(c, existing ? 'updated' : 'imported', `Collection '${c.name}' ${existing ? 'updated' : 'imported'}`, records, written.migration_revision);
-      } catch (e) {
-        result = item(c, 'error', safeMessage(e, deps.logger, c.name));
-      }
-    }
-    out.push(result);
+async function importEach(deps: ImportRun, ctx: RequestContext, ordered: readonly ExportedCollection[], cyclic: ReadonlySet<string>, strategy: ImportStrategy, onProgress?: Progress): Promise<Item[]> {
+  const existing = new Map<string, CollectionResponse | undefined>();
+  for (const c of ordered) existing.set(c.name.toLowerCase(), await deps.collections.getByName(ctx, c.name));
+  const members = ordered.map((c) => ({ c, existing: existing.get(c.name.toLowerCase()) }));
+  const toWrite = members.filter((m) => !(m.existing && strategy === 'skip'));
+  const defined = new Set(members.filter((m) => m.existing).map((m) => m.c.name.toLowerCase()));
+  const deferred = deferredReferences(
+    toWrite.map((m) => m.c),
+    defined,
+  );
+  const cycle = toWrite.filter((m) => cyclic.has(m.c.name.toLowerCase()));
+  const units = [...toWrite.filter((m) => !cyclic.has(m.c.name.toLowerCase())).map((m) => [m]), ...(cycle.length ? [cycle] : [])];
+  const results = new Map<string, Item>();
+  for (const m of members) if (!toWrite.includes(m)) results.set(m.c.name, item(m.c, 'skipped', `Collection '${m.c.name}' already exists`));
+  for (const unit of units) for (const result of await importUnit(deps, ctx, unit, deferred, onProgress)) results.set(result.name, result);
+  return ordered.map((c, i) => {
+    const result = results.get(c.name) as Item;
     onProgress?.({ kind: 'collection', index: i + 1, total: ordered.length, name: c.name, status: result.status });
-  }
-  return out;
+    return result;
+  });
 }
 
 /**
@@ -194,9 +173,11 @@ export async function importCollections(deps: ImportDeps, ctx: RequestContext, i
   const { file, strategy, onProgress } = input;
   checkFile(file);
   const { ordered, cyclic } = importOrder(file.collections);
-  if (cyclic.length) deps.logger.warn('collection import: reference cycle, created in file order', { collections: cyclic });
+  // Cycles are imported in two passes (their references added last); worth a line in the log.
+  if (cyclic.length) deps.logger.info('collection import: reference cycle, references added after the collections', { collections: cyclic });
   const run = await importRun(deps);
-  const items = strategy === 'error' ? await importAll(run, ctx, ordered, onProgress) : await importEach(run, ctx, ordered, strategy, onProgress);
+  const cycle = new Set(cyclic.map((n) => n.toLowerCase()));
+  const items = strategy === 'error' ? await importAll(run, ctx, ordered, onProgress) : await importEach(run, ctx, ordered, cycle, strategy, onProgress);
   return summary(items);
 }
 

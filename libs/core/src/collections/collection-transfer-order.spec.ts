@@ -1,4 +1,4 @@
-import { importOrder } from './collection-transfer-order';
+import { deferredReferences, importOrder } from './collection-transfer-order';
 
 const ref = (name: string, target: string) => ({ name, type: 'reference', collection: target, on_delete: 'cascade' });
 const text = (name: string) => ({ name, type: 'text' });
@@ -31,5 +31,27 @@ describe('importOrder', () => {
     ]);
     expect(ordered.map((c) => c.name)).toEqual(['c', 'a', 'b']);
     expect(cyclic).toEqual(['a', 'b']);
+  });
+});
+
+describe('deferredReferences', () => {
+  it('defers only the references of a cycle whose target is not defined yet', () => {
+    const { ordered } = importOrder([
+      { name: 'a', schema: [ref('b', 'B'), text('x')] },
+      { name: 'b', schema: [ref('a', 'a'), ref('self', 'b')] },
+      { name: 'c', schema: [ref('a', 'a')] },
+    ]);
+    expect(ordered.map((c) => c.name)).toEqual(['a', 'b', 'c']);
+    expect(deferredReferences(ordered, new Set())).toEqual(new Map([['a', new Set(['b'])]]));
+  });
+
+  it('defers nothing when the target already exists or there is no cycle', () => {
+    const cycle = importOrder([
+      { name: 'a', schema: [ref('b', 'b')] },
+      { name: 'b', schema: [ref('a', 'a')] },
+    ]).ordered;
+    expect(deferredReferences(cycle, new Set(['b'])).size).toBe(0);
+    const chain = importOrder([{ name: 'posts', schema: [ref('author', 'authors')] }, { name: 'authors', schema: [text('n')] }]).ordered;
+    expect(deferredReferences(chain, new Set()).size).toBe(0);
   });
 });

@@ -42,3 +42,26 @@ export function importOrder(collections: readonly ExportedCollection[]): ImportO
   for (const n of pending) ordered.push(byName.get(n) as ExportedCollection);
   return { ordered, cyclic: pending.map((n) => (byName.get(n) as ExportedCollection).name) };
 }
+
+/**
+ * The reference fields an import must add after a first pass, by lower-case collection name:
+ * those whose target is another collection of the file that neither exists yet (`existing`,
+ * lower-case names) nor comes earlier in `ordered`. Only reference cycles have any: the import
+ * creates their members without them, then adds them once every member exists.
+ * @example deferredReferences([a→b, b→a], new Set()) // Map { 'a' => Set { 'b' } }
+ */
+export function deferredReferences(ordered: readonly ExportedCollection[], existing: ReadonlySet<string>): Map<string, Set<string>> {
+  const inFile = new Set(ordered.map((c) => c.name.toLowerCase()));
+  const defined = new Set(existing);
+  const out = new Map<string, Set<string>>();
+  for (const c of ordered) {
+    const key = c.name.toLowerCase();
+    for (const f of c.schema) {
+      const target = typeof f['collection'] === 'string' ? f['collection'].toLowerCase() : undefined;
+      const pending = String(f['type']).toLowerCase() === 'reference' && target && target !== key && inFile.has(target) && !defined.has(target);
+      if (pending) out.set(key, (out.get(key) ?? new Set()).add(String(f['name'])));
+    }
+    defined.add(key);
+  }
+  return out;
+}

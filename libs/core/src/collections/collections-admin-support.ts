@@ -3,6 +3,7 @@ import type { ErrorDetail } from '@snackbase/contract';
 import type { GlobalDatabase, SnackDatabase } from '@snackbase/db';
 import type { MacroRegistry } from '@snackbase/rules';
 import type { AuditRecorder } from '../audit';
+import type { CacheBus } from '../cache-bus';
 import { AppError, validationFailed } from '../errors';
 import type { AppHooks } from '../events';
 import type { CollectionCatalog } from './collection-catalog';
@@ -21,6 +22,8 @@ export interface CollectionsDeps {
   readonly config?: unknown;
   /** The macros rules may use (default: the built-ins). */
   readonly macros?: () => Promise<MacroRegistry>;
+  /** Tells every instance to drop cached webhooks and API hooks a collection delete removed. */
+  readonly bus?: CacheBus;
 }
 
 /** 400 `validation_failed` with the reference's `; `-joined message (spec §3.4). */

@@ -3,6 +3,7 @@ import { createCollectionTable, dropCollectionTable, nowIso, translateDbError } 
 import type { RequestContext } from '../context';
 import { conflict, notFound } from '../errors';
 import { collectionColumns } from './collection-columns';
+import { removeCollectionDependents } from './collection-dependents';
 import type { CreateCollectionInput, FieldInput } from './collection-input';
 import { fieldsOf } from './collection-input';
 import { collectionTableName, LOCKED_RULES, type CollectionRules } from './collection-model';
@@ -85,8 +86,9 @@ export async function createCollection(deps: CollectionsDeps, ctx: RequestContex
 }
 
 /**
- * `DELETE /collections/{id}`: drops the table, the rules row and the collection row in one
- * transaction. Refused (409) while another collection references it, so no reference dangles.
+ * `DELETE /collections/{id}`: drops the table, the rules row, the collection row and the
+ * webhooks and API hooks bound to it in one transaction, all audited. Refused (409) while
+ * another collection references it, so no reference dangles.
  */
 export async function removeCollection(deps: CollectionsDeps, ctx: RequestContext, id: string): Promise<CollectionDeleted> {
   requireSuperadmin(ctx);
@@ -113,6 +115,7 @@ export async function removeCollection(deps: CollectionsDeps, ctx: RequestContex
         await trx.deleteFrom('collection_rules').where('id', '=', rules.id).execute();
         await deps.audit.record(trx, ctx, { operation: 'DELETE', table: 'collection_rules', recordId: rules.id, accountId: null, before: { ...rules } });
       }
+      const dependents = await removeCollectionDependents(trx, deps.audit, ctx, current.name);
       await trx.deleteFrom('collections').where('id', '=', id).execute();
       await deps.audit.record(trx, ctx, { operation: 'DELETE', table: 'collections', recordId: id, accountId: null, before: auditedCollection(current) });
       return {
@@ -121,9 +124,16 @@ export async function removeCollection(deps: CollectionsDeps, ctx: RequestContex
         collection_name: current.name,
         table_name: table,
         records_deleted: records,
+        webhooks_deleted: dependents.webhooks.length,
+        hooks_deleted: dependents.hooks.length,
         migration_revision: newRevision(),
       };
     },
-    afterCommit(deps, () => deps.hooks.runAfter('collection.afterDelete', draft)),
+    afterCommit(deps, () => {
+      // The delete removed webhooks and hooks of any account: rare enough to drop every cached set.
+      deps.bus?.invalidate('webhooks', '*');
+      deps.bus?.invalidate('api-hooks', '*');
+      return deps.hooks.runAfter('collection.afterDelete', draft);
+    }),
   );
 }

@@ -38,7 +38,8 @@ export interface Collections {
   remove(ctx: RequestContext, id: string): Promise<CollectionDeleted>;
   deletionPreview(ctx: RequestContext, id: string): Promise<CollectionDeletionPreview>;
   getRules(ctx: RequestContext, name: string): Promise<CollectionRulesResponse>;
-  updateRules(ctx: RequestContext, name: string, input: RulesInput): Promise<CollectionRulesResponse>;
+  /** With `options.trx`, joins that transaction (an import sets the rules of a collection it defines). */
+  updateRules(ctx: RequestContext, name: string, input: RulesInput, options?: CollectionWriteOptions): Promise<CollectionRulesResponse>;
 }
 
 /**
@@ -58,6 +59,6 @@ export function createCollections(deps: CollectionsDeps): Collections {
     remove: (ctx, id) => removeCollection(deps, ctx, id),
     deletionPreview: (ctx, id) => deletionPreview(db, ctx, id),
     getRules: (ctx, name) => getCollectionRules(deps, ctx, name),
-    updateRules: (ctx, name, input) => updateCollectionRules(deps, ctx, name, input),
+    updateRules: (ctx, name, input, options) => updateCollectionRules(deps, ctx, name, input, options),
   };
 }

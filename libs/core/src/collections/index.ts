@@ -25,6 +25,7 @@ export type { CollectionTransfer, CollectionTransferDeps, ExportRequest, ExportR
 export type { TransferProgress } from './collection-transfer-export';
 export { createCollections } from './create-collections';
 export type { Collections } from './create-collections';
+export type { CollectionDependent, CollectionDependents } from './collection-dependents';
 export type { CollectionsDeps } from './collections-admin-support';
 export type { CreateCollectionInput, FieldInput, RulesInput, UpdateCollectionInput } from './collection-input';
 export type { CollectionListQuery } from './collection-queries';

@@ -29,28 +29,44 @@ export interface AppTerminatePayload extends EventContext {
 }
 
 // ── model operations (system tables) ──────────────────────────────────────────────────────────
+//
+// Fired for every audited write to a system table (`users`, `groups`, `api_keys`,
+// `email_templates`, …; never for collection tables, which have `record.*`, nor for the tables
+// the audit log skips), by `audit.record` — even when audit logging is off. Dispatches are tagged
+// with the table, so `hooks.on('model.beforeCreate', h, { tags: ['groups'] })` sees only groups.
+// Rows are the writer's view of the row with secret columns (`password_hash`, `*_token`, …) as
+// `[redacted]`; every row and draft is a frozen copy.
+//
+// `model.before*` run inside the write's transaction, after the row was written and before it
+// commits: a handler may inspect and abort (throw `HookAbortError`: the transaction rolls back
+// and the client gets the abort's 4xx) but not change the row — system rows are validated by
+// their own module, so a returned or mutated draft is ignored. A before-handler must not use the
+// database outside that transaction (on SQLite there is one connection: it would wait forever).
+// `model.after*` run after the commit; their errors are logged and never change the response.
 
-/** `model.beforeCreate`: `values` is the draft row. */
+/** `model.beforeCreate`: `values` is the new row (read-only: see above). */
 export interface ModelBeforeCreatePayload extends EventContext {
   readonly table: string;
-  values: RowData;
+  readonly id: string;
+  readonly values: Readonly<RowData>;
 }
 
-/** `model.beforeUpdate`: `changes` is the draft; `previous` the stored row. */
+/** `model.beforeUpdate`: `changes` are the written columns (read-only); `previous` the row before. */
 export interface ModelBeforeUpdatePayload extends EventContext {
   readonly table: string;
   readonly id: string;
-  changes: RowData;
+  readonly changes: Readonly<RowData>;
   readonly previous: Readonly<RowData>;
 }
 
-/** `model.afterCreate`, `model.beforeDelete`, `model.afterDelete`: one row. */
+/** `model.afterCreate`, `model.beforeDelete`, `model.afterDelete`: one row (after create, before delete). */
 export interface ModelPayload extends EventContext {
   readonly table: string;
+  readonly id: string;
   readonly model: Readonly<RowData>;
 }
 
-/** `model.afterUpdate`: the row after and before. */
+/** `model.afterUpdate`: `model` is `previous` with the written columns applied. */
 export interface ModelAfterUpdatePayload extends ModelPayload {
   readonly previous: Readonly<RowData>;
 }

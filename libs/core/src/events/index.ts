@@ -40,4 +40,5 @@ export type {
 } from './event-payloads';
 export { HOOKS_DIR_ENV, HookModuleError, loadHookModules } from './load-hook-modules';
 export { withAuthHooks } from './with-auth-hooks';
+export { withIdentityHooks } from './with-identity-hooks';
 export type { HookModule, HookModuleContext, LoadHookModulesOptions } from './load-hook-modules';

@@ -7,7 +7,7 @@ import { validationFailed } from '../errors';
 import type { Logger } from '../logging';
 import type { IdentityMailer } from './identity-mailer';
 import { peekOneTimeToken } from './one-time-tokens';
-import { forgotPassword, resetPassword, sendResetLink } from './password-reset';
+import { forgotPassword, resetPassword, resetTokenOwner, sendResetLink } from './password-reset';
 import { register, type RegisterInput, type RegisterResult } from './register';
 import { registerSingleTenant } from './register-single-tenant';
 import { resendVerification, verifyEmail } from './verify-email';
@@ -25,6 +25,8 @@ export interface Identity {
   forgotPassword(input: { email: string; account?: string; ip?: string }): Promise<{ message: string }>;
   resetPassword(ctx: RequestContext, token: string, newPassword: string): Promise<{ message: string }>;
   verifyResetToken(token: string): Promise<{ valid: boolean; expires_at: string | null }>;
+  /** Whose password a usable reset token would change (the token stays usable); undefined otherwise. */
+  resetTokenOwner(token: string): Promise<{ accountId: string; userId: string; email: string } | undefined>;
   /** Superadmin: end the user's sessions and mail them a reset link. */
   sendResetLink(userId: string): Promise<{ message: string }>;
 }
@@ -43,6 +45,7 @@ export function createIdentity(deps: { db: SnackDatabase; mail: IdentityMailer; 
     },
     resetPassword: (ctx, token, newPassword) => resetPassword(ctx, deps, (userId) => deps.auth.forgetUser(userId), { token, newPassword }),
     verifyResetToken: (token) => peekOneTimeToken(db.kysely, 'password_reset_tokens', token),
+    resetTokenOwner: (token) => resetTokenOwner(db, token),
     sendResetLink: (userId) => sendResetLink(deps, (id) => deps.auth.forgetUser(id), userId),
   };
 }

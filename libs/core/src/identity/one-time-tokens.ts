@@ -40,6 +40,12 @@ export async function peekOneTimeToken(db: Kysely<GlobalDatabase>, purpose: OneT
   return { valid: !!row, expires_at: row?.expires_at ?? null };
 }
 
+/** The user of a currently usable token, without using it up; undefined when unknown, used or expired. */
+export async function peekOneTimeTokenUser(db: Kysely<GlobalDatabase>, purpose: OneTimePurpose, token: string): Promise<{ userId: string } | undefined> {
+  const row = await db.selectFrom(purpose).select(['user_id']).where('token_hash', '=', hashToken(token)).where('used_at', 'is', null).where('expires_at', '>', nowIso()).executeTakeFirst();
+  return row ? { userId: row.user_id } : undefined;
+}
+
 /** Deletes a token that was issued but could not be delivered. */
 export async function discardOneTimeToken(db: Kysely<GlobalDatabase>, purpose: OneTimePurpose, token: string): Promise<void> {
   await db.deleteFrom(purpose).where('token_hash', '=', hashToken(token)).execute();

@@ -7,7 +7,7 @@ import type { RequestContext } from '../context';
 import type { Logger } from '../logging';
 import { AppError, badRequest, notFound, serviceUnavailable, validationFailed } from '../errors';
 import type { IdentityMailer } from './identity-mailer';
-import { consumeOneTimeToken, discardOneTimeToken, issueOneTimeToken } from './one-time-tokens';
+import { consumeOneTimeToken, discardOneTimeToken, issueOneTimeToken, peekOneTimeTokenUser } from './one-time-tokens';
 
 /** Mails `{app_url}/reset-password?token=…` with the password_reset template. */
 async function mailResetLink(mail: IdentityMailer, input: { email: string; accountId?: string; token: string; ip?: string }): Promise<void> {
@@ -79,6 +79,17 @@ export async function resetPassword(
   if (!owner) throw badRequest('Invalid, expired, or already used reset token');
   forgetSessions(owner.id);
   return { message: 'Password reset successfully. You can now log in with your new password.' };
+}
+
+/**
+ * Whose password a reset token would change, if it is usable now (reads only; the token stays
+ * usable). For the password-reset events, which name the user before anything changes.
+ */
+export async function resetTokenOwner(db: SnackDatabase, token: string): Promise<{ accountId: string; userId: string; email: string } | undefined> {
+  const used = await peekOneTimeTokenUser(db.kysely, 'password_reset_tokens', token);
+  if (!used) return undefined;
+  const user = await tenantTable(db.kysely, allAccounts('reset token names its user'), 'users').select().select(['id', 'account_id', 'email']).where('id', '=', used.userId).executeTakeFirst();
+  return user ? { accountId: user.account_id, userId: user.id, email: user.email } : undefined;
 }
 
 /**

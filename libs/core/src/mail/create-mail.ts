@@ -1,7 +1,11 @@
 import type { SnackDatabase } from '@snackbase/db';
+import type { AuditRecorder } from '../audit';
 import type { Config } from '../config';
+import { systemContext, type RequestContext } from '../context';
+import type { AppHooks, MailerMessage } from '../events';
+import { appErrorFromHook } from '../events/app-error-from-hook';
 import { validationFailed } from '../errors';
-import type { Logger } from '../logging';
+import { currentRequestId, type Logger } from '../logging';
 import { joinLink } from './build-link';
 import { createMailTransport } from './create-transport';
 import { getEmailLog, listEmailLogs, writeEmailLog, type EmailLog, type EmailLogQuery, type EmailLogStatus } from './email-logs';
@@ -31,6 +35,20 @@ export interface SendMailInput {
   /** Link variables built from app_url; each name must end in `_url` (it is redacted in the log). */
   readonly links?: Readonly<Record<string, MailLink>>;
   readonly locale?: string;
+  readonly replyTo?: string;
+}
+
+/** A ready message (no template) to send, e.g. the free-text mail of an API hook's `send_email`. */
+export interface SendMessageInput {
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+  /** Defaults to `text`, HTML-escaped, line breaks kept. */
+  readonly html?: string;
+  /** The account it is sent for (logged). */
+  readonly accountId?: string;
+  /** What `email_logs.template_type` and the mailer events call it; default `custom`. */
+  readonly kind?: string;
   readonly replyTo?: string;
 }
 
@@ -67,6 +85,8 @@ export interface Mail {
    * `db.transaction` (it reads and writes through `db.kysely`: on SQLite that waits forever).
    */
   send(input: SendMailInput): Promise<MailResult>;
+  /** Sends a ready message (no template) like {@link Mail.send}: same events, log and failures. */
+  sendMessage(input: SendMessageInput): Promise<MailResult>;
   /** The admin "test send": a short fixed mail, or template `templateId` rendered with sample values; fails like `send`. */
   sendTest(to: string, options?: { readonly templateId?: string; readonly variables?: TemplateVariables }): Promise<MailResult>;
   /** The base of every link in mails: `system_settings.app_url`, else `SNACKBASE_EXTERNAL_URL`. */
@@ -76,7 +96,8 @@ export interface Mail {
   systemSettings(accountId?: string): Promise<SystemSettings>;
   listTemplates(filter?: TemplateFilter): Promise<EmailTemplate[]>;
   getTemplate(id: string): Promise<EmailTemplate>;
-  updateTemplate(id: string, patch: TemplatePatch): Promise<EmailTemplate>;
+  /** Audited as an UPDATE of `email_templates` by `ctx`'s principal (see {@link MailDeps.audit}). */
+  updateTemplate(ctx: RequestContext, id: string, patch: TemplatePatch): Promise<EmailTemplate>;
   /** The account's (else the system's) template of `type`, rendered with system variables under `variables`. */
   renderTemplate(type: string, variables: TemplateVariables, accountId?: string, locale?: string): Promise<RenderedMail>;
   previewTemplate(input: PreviewInput): Promise<RenderedMail>;
@@ -90,6 +111,13 @@ export interface MailDeps {
   readonly config: Config;
   readonly logger: Logger;
   readonly transport?: MailTransport | null;
+  /** Audits template changes; a mail module built without it (tests that only send) cannot change templates. */
+  readonly audit?: AuditRecorder;
+  /**
+   * Fires `mailer.beforeSend` (may rewrite the message or abort: a 4xx, nothing sent or logged)
+   * and `mailer.afterSend` (the provider accepted it) around every send. Without it, no events.
+   */
+  readonly hooks?: Pick<AppHooks, 'runBefore' | 'runAfter'>;
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -126,22 +154,56 @@ export function createMail(deps: MailDeps): Mail {
     return { ...system, ...input.variables, ...links };
   }
 
-  async function deliver(input: SendMailInput, variables: TemplateVariables, rendered: () => Promise<RenderedMail>): Promise<MailResult> {
-    const log = (status: EmailLogStatus, error?: string) =>
-      writeEmailLog(db, { accountId: input.accountId, templateType: input.template, recipient: input.to, provider, status, errorMessage: error, variables });
-    let sent: SentMail | null;
+  /**
+   * The mail events' context: `send` takes no `RequestContext`, so it is an anonymous one with
+   * the correlation id of the request (or job) that sends the mail.
+   */
+  const eventContext = () => systemContext(currentRequestId() ?? '');
+
+  /** `mailer.beforeSend`: the final message, or the abort as its 4xx. A rewritten recipient is checked again. */
+  async function beforeSend(message: MailerMessage, template: string): Promise<MailerMessage> {
+    if (!deps.hooks) return message;
+    let draft: MailerMessage;
     try {
-      const mail = await rendered();
-      sent = transport ? await transport.send({ to: input.to, subject: mail.subject, html: mail.html_body, text: mail.text_body, replyTo: input.replyTo }) : null;
+      draft = (await deps.hooks.runBefore('mailer.beforeSend', { ctx: eventContext(), message, template })).message;
     } catch (e) {
+      throw appErrorFromHook(e); // an abort becomes its 4xx; a broken hook stays a 500
+    }
+    if (draft.to !== message.to) checkRecipient(draft.to);
+    return draft;
+  }
+
+  async function deliver(input: SendMailInput, variables: TemplateVariables, rendered: () => Promise<RenderedMail>): Promise<MailResult> {
+    const log = (status: EmailLogStatus, to: string, error?: string) =>
+      writeEmailLog(db, { accountId: input.accountId, templateType: input.template, recipient: to, provider, status, errorMessage: error, variables });
+    const failed = async (e: unknown, to: string): Promise<never> => {
       const error = (e as Error).message;
-      const logId = await log('failed', error);
+      const logId = await log('failed', to, error);
       logger.error('mail not sent', { template: input.template, provider, log_id: logId, error });
       throw e instanceof MailSendError ? new MailSendError(e.provider, error, e.status, logId) : new MailSendError(provider, error, undefined, logId);
+    };
+    let message: MailerMessage;
+    try {
+      const mail = await rendered();
+      message = { to: input.to, subject: mail.subject, html: mail.html_body, text: mail.text_body, replyTo: input.replyTo };
+    } catch (e) {
+      return failed(e, input.to);
     }
-    if (sent) return { status: 'sent', logId: await log('sent'), provider, messageId: sent.messageId };
+    // Outside the try: an abort is the hook's answer, not a provider failure to log.
+    message = await beforeSend(message, input.template);
+    let sent: SentMail | null;
+    try {
+      sent = transport ? await transport.send(message) : null;
+    } catch (e) {
+      return failed(e, message.to);
+    }
+    if (sent) {
+      const result: MailResult = { status: 'sent', logId: await log('sent', message.to), provider, messageId: sent.messageId };
+      await deps.hooks?.runAfter('mailer.afterSend', { ctx: eventContext(), message, template: input.template, messageId: sent.messageId });
+      return result;
+    }
     const error = 'No mail provider is configured (SNACKBASE_MAIL_PROVIDER=none); the mail was not sent';
-    const logId = await log('skipped', error);
+    const logId = await log('skipped', message.to, error);
     logger.warn('mail skipped: no mail provider configured', { template: input.template, log_id: logId });
     return { status: 'skipped', logId, provider, error };
   }
@@ -181,6 +243,13 @@ export function createMail(deps: MailDeps): Mail {
       const variables = await variablesFor(input);
       return deliver(input, variables, async () => renderMail(await findTemplate(db, input.template, input.accountId, input.locale), variables));
     },
+    async sendMessage(input) {
+      checkRecipient(input.to);
+      const html = input.html ?? `<p>${escapeHtml(input.text).replace(/\n/g, '<br>')}</p>`;
+      const mail = { subject: input.subject, html_body: html, text_body: input.text };
+      // Only the subject is logged: the body is free text that may hold anything.
+      return deliver({ to: input.to, template: input.kind ?? 'custom', accountId: input.accountId, replyTo: input.replyTo }, { subject: input.subject }, async () => mail);
+    },
     async sendTest(to, options = {}) {
       checkRecipient(to);
       if (!options.templateId) return sendPlainTest(to);
@@ -193,7 +262,10 @@ export function createMail(deps: MailDeps): Mail {
     systemSettings: settings,
     listTemplates: (filter) => listTemplates(db, filter),
     getTemplate: (id) => getTemplate(db, id),
-    updateTemplate: (id, patch) => updateTemplate(db, id, patch),
+    async updateTemplate(ctx, id, patch) {
+      if (!deps.audit) throw new Error('createMail was built without an audit recorder: template changes must be audited');
+      return updateTemplate(ctx, { db, audit: deps.audit }, id, patch);
+    },
     renderTemplate,
     previewTemplate,
     listLogs: (query) => listEmailLogs(db, query),

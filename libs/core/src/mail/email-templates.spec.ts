@@ -3,10 +3,13 @@ import { createDatabase, migrateToLatest, type SnackDatabase } from '@snackbase/
 import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '@snackbase/testing';
 import { allocateAccountCode } from '@snackbase/tenancy';
 import { SYSTEM_ACCOUNT_ID } from '../accounts';
+import { createAudit, type Audit } from '../audit';
 import { loadConfig } from '../config';
+import type { RequestContext } from '../context';
 import { createLogger } from '../logging';
 import { BUILTIN_TEMPLATES } from './builtin-templates';
 import { createMail, type Mail } from './create-mail';
+import { updateTemplate, type TemplatePatch } from './email-templates';
 import { seedEmailTemplates } from './seed-email-templates';
 import { seedSystemSettings } from './system-settings';
 import { TEMPLATE_TYPES, TEMPLATE_VARIABLES, allowedVariables } from './template-variables';
@@ -26,7 +29,13 @@ describe.each(TEST_DIALECTS)('email templates on %s', (dialect) => {
   let t: TestDatabase;
   let db: SnackDatabase;
   let mail: Mail;
+  let audit: Audit;
   const tenant = randomUUID();
+  const admin: RequestContext = { principal: { kind: 'user', userId: 'admin-1', accountId: SYSTEM_ACCOUNT_ID, email: 'admin@example.com', role: 'admin', sessionId: 's', isSuperadmin: true },
+    requestId: 'req-tpl',
+  };
+  // Template writes are audited: they go through the audited writer with a superadmin's context.
+  const update = (id: string, patch: TemplatePatch) => updateTemplate(admin, { db, audit }, id, patch);
 
   beforeAll(async () => {
     t = await createTestDatabase(dialect);
@@ -34,7 +43,9 @@ describe.each(TEST_DIALECTS)('email templates on %s', (dialect) => {
     db = createDatabase({ url: t.url });
     await migrateToLatest(db);
     const config = loadConfig({ envFile: null, env: { SNACKBASE_EXTERNAL_URL: 'https://app.example.com/' } });
-    await seedSystemSettings(db, config);
+    const logger = createLogger({ level: 'error', format: 'json', silent: true });
+    audit = createAudit({ db, config: { auditLoggingEnabled: true }, logger });
+    await seedSystemSettings(db, config, audit);
     mail = createMail({ db, config, logger: createLogger({ level: 'error', format: 'json', silent: true }) });
     await db.transaction(async (trx) => {
       const code = await allocateAccountCode(trx, db.dialect);
@@ -49,20 +60,43 @@ describe.each(TEST_DIALECTS)('email templates on %s', (dialect) => {
   it('seeds the three system templates once, and never overwrites an edited one', async () => {
     expect(await seedEmailTemplates(db)).toEqual([...TEMPLATE_TYPES]);
     const [verification] = await mail.listTemplates({ templateType: 'email_verification' });
-    await mail.updateTemplate(verification.id, { subject: 'Confirm {{ email }}' });
+    await update(verification.id, { subject: 'Confirm {{ email }}' });
     expect(await seedEmailTemplates(db)).toEqual([]);
     const all = await mail.listTemplates();
     expect(all.map((x) => [x.template_type, x.locale, x.account_id, x.is_builtin, x.enabled])).toEqual(
       [...TEMPLATE_TYPES].sort().map((type) => [type, 'en', SYSTEM_ACCOUNT_ID, true, true]),
     );
     expect((await mail.getTemplate(verification.id)).subject).toBe('Confirm {{ email }}');
-    await mail.updateTemplate(verification.id, { subject: BUILTIN_TEMPLATES.email_verification.subject });
+    await update(verification.id, { subject: BUILTIN_TEMPLATES.email_verification.subject });
+  });
+
+  it('audits a template update (changed columns only, by the caller) and the seeded settings', async () => {
+    const [invitation] = await mail.listTemplates({ templateType: 'invitation', accountId: SYSTEM_ACCOUNT_ID });
+    const updated = await update(invitation.id, { subject: 'Join {{ account_name }}', enabled: true });
+    const entries = (await audit.list({ tableName: 'email_templates', recordId: invitation.id, limit: 100 })).items;
+    expect(entries.map((e) => [e.operation, e.column_name, e.old_value, e.new_value, e.user_email, e.request_id]).sort()).toEqual([
+      ['UPDATE', 'subject', invitation.subject, 'Join {{ account_name }}', 'admin@example.com', 'req-tpl'],
+      ['UPDATE', 'updated_at', invitation.updated_at, updated.updated_at, 'admin@example.com', 'req-tpl'],
+    ]);
+    expect(entries.every((e) => e.account_id === SYSTEM_ACCOUNT_ID)).toBe(true);
+    await update(invitation.id, { subject: invitation.subject });
+    const seeded = (await audit.list({ tableName: 'configurations', limit: 100 })).items;
+    expect(seeded.map((e) => e.column_name).sort()).toEqual(['account_id', 'category', 'config', 'display_name', 'enabled', 'id', 'is_builtin', 'is_system', 'provider_name']);
+    expect(seeded.find((e) => e.column_name === 'config')?.new_value).toBe(JSON.stringify({ app_name: 'SnackBase', app_url: 'https://app.example.com', support_email: '' }));
+  });
+
+  it('writes nothing, audit included, when an update is refused', async () => {
+    const [reset] = await mail.listTemplates({ templateType: 'password_reset' });
+    const before = (await audit.list({ tableName: 'email_templates', limit: 100 })).total;
+    await expect(update(reset.id, { subject: '{{ nope }}' })).rejects.toMatchObject({ status: 400 });
+    await expect(update('missing', { subject: 'x' })).rejects.toMatchObject({ status: 404 });
+    expect((await audit.list({ tableName: 'email_templates', limit: 100 })).total).toBe(before);
   });
 
   it('refuses unknown variables on update, naming them, and changes nothing', async () => {
     const [reset] = await mail.listTemplates({ templateType: 'password_reset' });
-    const update = mail.updateTemplate(reset.id, { subject: 'Hi {{ first_name }}', html_body: '{{ reset_url }} {{ user.password }} {{ first_name }}' });
-    await expect(update).rejects.toMatchObject({
+    const attempt = update(reset.id, { subject: 'Hi {{ first_name }}', html_body: '{{ reset_url }} {{ user.password }} {{ first_name }}' });
+    await expect(attempt).rejects.toMatchObject({
       status: 400,
       code: 'validation_failed',
       message: expect.stringMatching(/^Unknown template variables: first_name, \{\{ user\.password \}\}\. Allowed: app_name, app_url, support_email, email, /),
@@ -86,7 +120,7 @@ describe.each(TEST_DIALECTS)('email templates on %s', (dialect) => {
     expect(await mail.renderTemplate('invitation', vars, tenant)).toEqual({ subject: 'Join Acme now', html_body: '<b>Bob &lt;bob@acme.test&gt;</b>', text_body: 'Bob <bob@acme.test>' });
     expect((await mail.renderTemplate('invitation', vars)).subject).toBe("You've been invited to join Acme on SnackBase");
     expect((await mail.renderTemplate('invitation', vars, randomUUID())).subject).toBe("You've been invited to join Acme on SnackBase");
-    await mail.updateTemplate(id, { enabled: false });
+    await update(id, { enabled: false });
     expect((await mail.renderTemplate('invitation', vars, tenant)).subject).toBe("You've been invited to join Acme on SnackBase");
     expect(await mail.listTemplates({ accountId: tenant })).toEqual([expect.objectContaining({ id, enabled: false, is_builtin: false })]);
   });

@@ -1,6 +1,8 @@
 import { fromDbBool, nowIso, type SnackDatabase } from '@snackbase/db';
 import type { ErrorDetail } from '@snackbase/contract';
 import { SYSTEM_ACCOUNT_ID } from '../accounts';
+import type { AuditRecorder } from '../audit';
+import type { RequestContext } from '../context';
 import { notFound, validationFailed } from '../errors';
 import { unknownPlaceholders } from './render-template';
 import { allowedVariables } from './template-variables';
@@ -98,8 +100,20 @@ export function checkTemplateText(type: string, text: Omit<TemplatePatch, 'enabl
   throw validationFailed(details, message);
 }
 
-/** Changes subject, bodies or `enabled` of one template after {@link checkTemplateText}. */
-export async function updateTemplate(db: SnackDatabase, id: string, patch: TemplatePatch): Promise<EmailTemplate> {
+/** What {@link updateTemplate} writes with: every template change is audited in its transaction. */
+export interface TemplateWriteDeps {
+  readonly db: SnackDatabase;
+  readonly audit: AuditRecorder;
+}
+
+/**
+ * Changes subject, bodies or `enabled` of one template after {@link checkTemplateText}, and
+ * audits the change (an UPDATE of `email_templates` by the caller of `ctx`, which also fires
+ * the `model.*update` events) in the same transaction. 404 for an unknown id.
+ * @example await updateTemplate(ctx, { db, audit }, id, { subject: 'Welcome to {{app_name}}' });
+ */
+export async function updateTemplate(ctx: RequestContext, deps: TemplateWriteDeps, id: string, patch: TemplatePatch): Promise<EmailTemplate> {
+  const { db, audit } = deps;
   const current = await getTemplate(db, id);
   checkTemplateText(current.template_type, patch);
   const changes = {
@@ -108,6 +122,13 @@ export async function updateTemplate(db: SnackDatabase, id: string, patch: Templ
     ...(patch.text_body !== undefined ? { text_body: patch.text_body } : {}),
     ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}),
   };
-  await db.kysely.updateTable('email_templates').set({ ...changes, updated_at: nowIso() }).where('id', '=', id).execute();
+  const after = { ...changes, updated_at: nowIso() };
+  await db.transaction(async (trx) => {
+    // Re-read inside the transaction: the audited "before" must be the row this write replaces.
+    const stored = await trx.selectFrom('email_templates').select(COLUMNS).where('id', '=', id).executeTakeFirst();
+    if (!stored) throw notFound(`Email template not found: ${id}`);
+    await trx.updateTable('email_templates').set(after).where('id', '=', id).execute();
+    await audit.record(trx, ctx, { operation: 'UPDATE', table: 'email_templates', recordId: id, before: { ...toTemplate(stored) }, after });
+  });
   return getTemplate(db, id);
 }

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { fromDbJson, type SnackDatabase } from '@snackbase/db';
 import { ensureSystemAccount, SYSTEM_ACCOUNT_ID } from '../accounts';
+import type { AuditRecorder } from '../audit';
 import type { Config } from '../config';
+import { systemContext } from '../context';
 
 /** The `system_settings/system` configuration (spec §10.4): what mails say and link to. */
 export interface SystemSettings {
@@ -57,26 +59,33 @@ export function defaultSystemSettings(config: Config): SystemSettings {
 /**
  * Creates `system_settings/system` at first start (spec §0.4 step 6), with `app_url` =
  * `SNACKBASE_EXTERNAL_URL`. An existing row (maybe edited by the superadmin) is kept as is.
- * Returns whether it inserted.
+ * With `audit` (bootstrap passes it) the insert is audited as a CREATE of `configurations` by
+ * the bootstrap system context, in the same transaction; without it (specs of mail alone) it is
+ * not. Returns whether it inserted.
+ * @example await seedSystemSettings(db, config, audit);
  */
-export async function seedSystemSettings(db: SnackDatabase, config: Config): Promise<boolean> {
+export async function seedSystemSettings(db: SnackDatabase, config: Config, audit?: AuditRecorder): Promise<boolean> {
+  const settings = defaultSystemSettings(config);
   return db.transaction(async (trx) => {
     await ensureSystemAccount(trx);
+    const row = {
+      id: randomUUID(),
+      account_id: SYSTEM_ACCOUNT_ID,
+      category: CATEGORY,
+      provider_name: PROVIDER,
+      display_name: 'System Settings',
+      enabled: true,
+      is_builtin: true,
+      is_system: true,
+    };
     const result = await trx
       .insertInto('configurations')
-      .values({
-        id: randomUUID(),
-        account_id: SYSTEM_ACCOUNT_ID,
-        category: CATEGORY,
-        provider_name: PROVIDER,
-        display_name: 'System Settings',
-        config: JSON.stringify(defaultSystemSettings(config)),
-        enabled: true,
-        is_builtin: true,
-        is_system: true,
-      })
+      .values({ ...row, config: JSON.stringify(settings) })
       .onConflict((oc) => oc.columns(['account_id', 'category', 'provider_name']).doNothing())
       .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+    if (Number(result.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+    // `config` as an object: the audit log redacts secret members of it (a provider's password).
+    await audit?.record(trx, systemContext('bootstrap'), { operation: 'CREATE', table: 'configurations', recordId: row.id, after: { ...row, config: settings } });
+    return true;
   });
 }

@@ -2,7 +2,7 @@ import { nowIso } from '@snackbase/db';
 import { assertWritableFields, type RuleGate } from '../access';
 import type { RequestContext } from '../context';
 import { AppError, forbidden, invalidRequest, notFound } from '../errors';
-import { deleteWithReferrers, type WriteLog } from './cascade-deletes';
+import { childrenFirst, deleteWithReferrers, type WriteLog } from './cascade-deletes';
 import { fromStoredRow, presentRecord } from './record-row';
 import type { WriteKit } from './record-writes';
 import { checkedValues } from './write-values';
@@ -180,12 +180,18 @@ export function createBatchWrites(kit: WriteKit): BatchWrites {
         .transaction(async (trx) => {
           await lockInIdOrder(trx, target, unique);
           const seen = new Set<string>();
-          await eachIndexed(unique, async (id) => {
-            if (seen.has(`${model.tableName}:${id}`)) return; // already deleted by a cascade of this batch
-            const row = await lockedRow(trx, db.dialect, scope, model, id, gate);
-            if (!row) throw notFound(`Record '${id.slice(0, 64)}' not found`);
-            await deleteWithReferrers(trx, cascade, model, row, log, seen);
-          });
+          // Children first, so a reference between two rows of the batch never refuses it; a
+          // failure still names the item's index in the request.
+          for (const id of childrenFirst(model, unique, (x) => stored.get(x))) {
+            if (seen.has(`${model.tableName}:${id}`)) continue; // already deleted by a cascade of this batch
+            try {
+              const row = await lockedRow(trx, db.dialect, scope, model, id, gate);
+              if (!row) throw notFound(`Record '${id.slice(0, 64)}' not found`);
+              await deleteWithReferrers(trx, cascade, model, row, log, seen);
+            } catch (e) {
+              throw withIndex(e, unique.indexOf(id));
+            }
+          }
           await kit.finish(trx, ctx, log);
         })
         .catch((e: unknown) => {

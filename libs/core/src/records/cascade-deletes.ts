@@ -82,3 +82,36 @@ export async function deleteWithReferrers(trx: Trx, deps: CascadeDeps, model: Co
   log.audits.push({ operation: 'DELETE', table: model.tableName, recordId: id, accountId, before });
   log.after.push(deps.deleted(model, before));
 }
+
+/**
+ * The ids of a batch delete of `model` ordered children first: a row comes before every row of
+ * the same batch it references through a `restrict` self-reference. The batch is atomic, so a `restrict`
+ * reference from a row the batch also deletes must not refuse it; and the database's own
+ * foreign key (RESTRICT on PostgreSQL, checked per statement) only lets the parent go once the
+ * child is gone. Otherwise the request's order is kept. Rows referencing each other in a cycle
+ * cannot all go first; their `restrict` still answers 409.
+ * @example childrenFirst(nodes, ['root', 'leaf'], rowOf) // ['leaf', 'root'] when leaf.parent = 'root'
+ */
+export function childrenFirst(model: CollectionModel, ids: readonly string[], rowOf: (id: string) => Row | undefined): string[] {
+  // Only `restrict` needs an order: `cascade` and `set_null` from a parent first work as they always did.
+  const selfRefs = model.fields.filter((f) => f.type === 'reference' && f.collection?.toLowerCase() === model.name.toLowerCase() && (f.on_delete ?? 'restrict') === 'restrict');
+  if (selfRefs.length === 0) return [...ids];
+  const inBatch = new Set(ids);
+  const children = new Map<string, string[]>();
+  for (const id of ids) {
+    for (const f of selfRefs) {
+      const parent = rowOf(id)?.[f.name];
+      if (typeof parent === 'string' && parent !== id && inBatch.has(parent)) children.set(parent, [...(children.get(parent) ?? []), id]);
+    }
+  }
+  const out: string[] = [];
+  const visited = new Set<string>();
+  const visit = (id: string): void => {
+    if (visited.has(id)) return; // done, or a cycle back to a row on the current path
+    visited.add(id);
+    for (const child of children.get(id) ?? []) visit(child);
+    out.push(id);
+  };
+  for (const id of ids) visit(id);
+  return out;
+}

@@ -12,6 +12,7 @@ import type {
 import { fromDbBool, nowIso, type SystemDatabase } from '@snackbase/db';
 import { SYSTEM_FIELDS, type FieldDefinition } from '@snackbase/rules';
 import { accountScope, allAccounts, tenantTable, type TenantUpdate } from '@snackbase/tenancy';
+import { createAccountRowsCache, type AccountRowsCache, type CacheBus } from '../cache-bus';
 import type { AuditRecorder } from '../audit';
 import type { RequestContext } from '../context';
 import { badRequest, conflict, notFound } from '../errors';
@@ -63,6 +64,8 @@ export interface ApiHooksDeps extends ActionDeps {
   /** A collection's fields, to type-check conditions when the trigger names a known collection. */
   readonly collectionFields?: (collection: string) => Promise<readonly FieldDefinition[] | undefined>;
   readonly maxPerAccount?: number;
+  /** When given, an account's hooks are cached per instance for event dispatch and every change here invalidates them (topic `api-hooks`). */
+  readonly bus?: CacheBus;
 }
 
 /**
@@ -100,6 +103,10 @@ export function createApiHooks(deps: ApiHooksDeps): ApiHooks {
   const { db, logger } = deps;
   const maxPerAccount = deps.maxPerAccount ?? MAX_HOOKS_PER_ACCOUNT;
   const runner = createHookRunner(deps);
+  // Every record write looks the account's hooks up; they change rarely, so they are cached.
+  const loadHooks = (accountId: string): Promise<HookRow[]> => tenantTable(db.kysely, accountScope(accountId), 'hooks').select().selectAll().orderBy('created_at').execute();
+  const accountHooks: AccountRowsCache<HookRow> = deps.bus ? createAccountRowsCache(deps.bus, 'api-hooks', loadHooks) : { of: loadHooks };
+  const changed = (accountId: string) => deps.bus?.invalidate('api-hooks', accountId);
   const inFlight = new Set<Promise<unknown>>();
 
   const track = (p: Promise<unknown>) => {
@@ -130,13 +137,13 @@ export function createApiHooks(deps: ApiHooksDeps): ApiHooks {
       await deps.audit?.record(trx, ctx, { operation: 'UPDATE', table: 'hooks', recordId: current.id, accountId: current.account_id, before: { ...current }, after: { ...changes } });
       return hooks.select().selectAll().where('id', '=', current.id).executeTakeFirst();
     });
+    changed(current.account_id);
     if (!row) throw hookNotFound();
     return toHookResponse(row);
   }
 
   async function runMatching(event: ApiHookEventInput): Promise<void> {
-    const rows = await tenantTable(db.kysely, accountScope(event.accountId), 'hooks').select().selectAll().orderBy('created_at').execute();
-    for (const hook of rows) {
+    for (const hook of await accountHooks.of(event.accountId)) {
       if (!fromDbBool(hook.enabled)) continue;
       const trigger = triggerOf(hook);
       if (trigger.type !== 'event' || trigger.event !== event.event) continue;
@@ -179,6 +186,7 @@ export function createApiHooks(deps: ApiHooksDeps): ApiHooks {
         await deps.audit?.record(trx, ctx, { operation: 'CREATE', table: 'hooks', recordId: id, accountId, after: { ...values, account_id: accountId } });
         return hooks.select().selectAll().where('id', '=', id).executeTakeFirstOrThrow();
       });
+      changed(accountId);
       return toHookResponse(row);
     },
 
@@ -224,6 +232,7 @@ export function createApiHooks(deps: ApiHooksDeps): ApiHooks {
         await tenantTable(trx, scope, 'hooks').delete().where('id', '=', id).execute();
         await deps.audit?.record(trx, ctx, { operation: 'DELETE', table: 'hooks', recordId: id, accountId: current.account_id, before: { ...current } });
       });
+      changed(current.account_id);
     },
 
     async toggle(ctx, id) {

@@ -1,6 +1,6 @@
 import type { ApiHookAction } from '@snackbase/contract';
 import type { SnackDatabase } from '@snackbase/db';
-import { escapeHtml, writeEmailLog, type Mail, type MailTransport } from '../mail';
+import type { Mail, MailResult } from '../mail';
 import { isSuperadminAccount } from '../auth';
 import type { RequestContext } from '../context';
 import type { JobQueue } from '../jobs';
@@ -14,9 +14,7 @@ export interface ActionDeps {
   readonly db: SnackDatabase;
   readonly jobs: Pick<JobQueue, 'enqueue'>;
   readonly recordWrites: Pick<RecordWrites, 'create' | 'patch' | 'remove'>;
-  readonly mail?: Pick<Mail, 'send' | 'getTemplate'>;
-  /** Free-text mails (subject + body) go straight to the provider; null = none configured. */
-  readonly mailTransport?: MailTransport | null;
+  readonly mail?: Pick<Mail, 'send' | 'sendMessage' | 'getTemplate'>;
   /** Private CIDRs `send_webhook` may reach (already emptied in production). */
   readonly allowPrivate: readonly string[];
   readonly webhookTimeoutMs: number;
@@ -70,32 +68,25 @@ async function sendWebhook(deps: ActionDeps, run: ActionRun, action: ApiHookActi
   if (res.status < 200 || res.status >= 300) throw new Error(`send_webhook: HTTP ${res.status}`);
 }
 
+/**
+ * `send_email`: a stored template (`template_id`, the account's own or a system one) or a free-text
+ * `subject` + `body`. Both go through the mail module, so the send log and the mailer events
+ * apply; a mail that was not sent (no provider configured) fails the action.
+ */
 async function sendEmail(deps: ActionDeps, run: ActionRun, action: ApiHookAction): Promise<void> {
+  const mail = deps.mail;
+  if (!mail) throw new Error('mail is not available');
   const to = renderText(action['to'], run.scope);
-  const variables = renderTemplates(objectOf(action['variables']), run.scope) as Record<string, string>;
+  let result: MailResult;
   if (action['template_id']) {
-    if (!deps.mail) throw new Error('send_email: mail is not available');
-    const template = await deps.mail.getTemplate(String(action['template_id']));
-    if (template.account_id !== run.accountId && !isSuperadminAccount(template.account_id)) throw new Error('send_email: template not found');
-    await deps.mail.send({ to, template: template.template_type, variables, accountId: run.accountId, locale: template.locale });
-    return;
+    const variables = renderTemplates(objectOf(action['variables']), run.scope) as Record<string, string>;
+    const template = await mail.getTemplate(String(action['template_id']));
+    if (template.account_id !== run.accountId && !isSuperadminAccount(template.account_id)) throw new Error('template not found');
+    result = await mail.send({ to, template: template.template_type, variables, accountId: run.accountId, locale: template.locale });
+  } else {
+    result = await mail.sendMessage({ to, subject: renderText(action['subject'], run.scope), text: renderText(action['body'], run.scope), accountId: run.accountId, kind: 'hook' });
   }
-  const subject = renderText(action['subject'], run.scope);
-  const text = renderText(action['body'], run.scope);
-  const transport = deps.mailTransport ?? null;
-  const log = (status: 'sent' | 'failed' | 'skipped', error?: string) =>
-    writeEmailLog(deps.db, { accountId: run.accountId, templateType: 'hook', recipient: to, provider: transport?.name ?? 'none', status, errorMessage: error, variables: { subject } });
-  if (!transport) {
-    await log('skipped', 'No mail provider is configured (SNACKBASE_MAIL_PROVIDER=none); the mail was not sent');
-    throw new Error('send_email: no mail provider is configured');
-  }
-  try {
-    await transport.send({ to, subject, text, html: `<p>${escapeHtml(text).replace(/\n/g, '<br>')}</p>` });
-  } catch (e) {
-    await log('failed', (e as Error).message);
-    throw e;
-  }
-  await log('sent');
+  if (result.status !== 'sent') throw new Error('no mail provider is configured; the mail was not sent');
 }
 
 /** Runs one action; throws with a message naming what failed. */

@@ -3,6 +3,7 @@ import type { WebhookCreatedResponse, WebhookDeliveryListResponse, WebhookEventK
 import { nowIso, type SnackDatabase } from '@snackbase/db';
 import type { FieldDefinition } from '@snackbase/rules';
 import { accountScope, tenantTable } from '@snackbase/tenancy';
+import type { CacheBus } from '../cache-bus';
 import type { AuditRecorder } from '../audit';
 import type { RequestContext } from '../context';
 import { badRequest, invalidRequest, notFound } from '../errors';
@@ -61,6 +62,8 @@ export interface WebhooksDeps {
   readonly audit?: AuditRecorder;
   /** Host name resolver for deliveries (tests). */
   readonly resolve?: ResolveHost;
+  /** When given, an account's webhooks are cached per instance and every change here invalidates them (topic `webhooks`). */
+  readonly bus?: CacheBus;
   readonly userAgent?: string;
   /** Schedules retries on the job queue (see `createWebhookDispatcher`); register {@link Webhooks.retryDelivery} as its handler. */
   readonly scheduleRetry?: (retry: DeliveryRetry) => Promise<void>;
@@ -159,6 +162,7 @@ export function createWebhooks(deps: WebhooksDeps): Webhooks {
         await deps.audit?.record(trx, ctx, { operation: 'CREATE', table: 'webhooks', recordId: id, accountId, after: auditRow({ ...values, account_id: accountId }) });
         return webhooks.select().selectAll().where('id', '=', id).executeTakeFirstOrThrow();
       });
+      deps.bus?.invalidate('webhooks', accountId);
       return { ...toWebhookResponse(row), secret };
     },
 
@@ -194,6 +198,7 @@ export function createWebhooks(deps: WebhooksDeps): Webhooks {
         await deps.audit?.record(trx, ctx, { operation: 'UPDATE', table: 'webhooks', recordId: id, accountId: current.account_id, before: auditRow(current), after: changes });
         return webhooks.select().selectAll().where('id', '=', id).executeTakeFirst();
       });
+      deps.bus?.invalidate('webhooks', current.account_id);
       if (!row) throw webhookNotFound();
       return toWebhookResponse(row);
     },
@@ -206,6 +211,7 @@ export function createWebhooks(deps: WebhooksDeps): Webhooks {
         await tenantTable(trx, scope, 'webhooks').delete().where('id', '=', id).execute();
         await deps.audit?.record(trx, ctx, { operation: 'DELETE', table: 'webhooks', recordId: id, accountId: current.account_id, before: auditRow(current) });
       });
+      deps.bus?.invalidate('webhooks', current.account_id);
     },
 
     async deliveries(ctx, id, page) {

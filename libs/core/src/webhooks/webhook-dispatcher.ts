@@ -3,6 +3,7 @@ import type { WebhookEventKind, WebhookTestResponse } from '@snackbase/contract'
 import { fromDbBool, fromDbJson, nowIso, type SnackDatabase } from '@snackbase/db';
 import { createAstCache } from '@snackbase/rules';
 import { accountScope, tenantTable } from '@snackbase/tenancy';
+import { createAccountRowsCache, type AccountRowsCache, type CacheBus } from '../cache-bus';
 import type { Logger } from '../logging';
 import type { ResolveHost } from '../outbound';
 import type { SecretBox } from './secret-box';
@@ -24,6 +25,8 @@ export interface DispatcherDeps {
   readonly retryBaseDelayMs?: number;
   readonly resolve?: ResolveHost;
   readonly userAgent?: string;
+  /** Caches each account's webhooks per instance (topic `webhooks`); without it every event queries them. */
+  readonly bus?: CacheBus;
   /**
    * Schedules the next attempt of a failed delivery on the job queue (at `runAt`), so retries
    * survive restarts and spread over instances. Without it, retries sleep in this process.
@@ -60,6 +63,10 @@ export function createWebhookDispatcher(deps: DispatcherDeps) {
   const { db, logger } = deps;
   const viewer = deps.viewer ?? defaultWebhookViewer;
   const filters = createAstCache({ maxEntries: 500 });
+  const loadWebhooks = (accountId: string): Promise<WebhookRow[]> => tenantTable(db.kysely, accountScope(accountId), 'webhooks').select().selectAll().execute();
+  const accountWebhooks: AccountRowsCache<WebhookRow> = deps.bus
+    ? createAccountRowsCache(deps.bus, 'webhooks', loadWebhooks)
+    : { of: loadWebhooks };
   const inFlight = new Set<Promise<unknown>>();
   const sleepers = new Set<() => void>();
   let closing = false;
@@ -157,7 +164,7 @@ export function createWebhookDispatcher(deps: DispatcherDeps) {
   async function dispatch(event: WebhookEvent): Promise<string[]> {
     if (closing) return [];
     try {
-      const webhooks = await tenantTable(db.kysely, accountScope(event.accountId), 'webhooks').select().selectAll().where('collection', '=', event.collection).execute();
+      const webhooks = (await accountWebhooks.of(event.accountId)).filter((w) => w.collection === event.collection);
       const owners = new Map<string, Promise<WebhookOwner | null>>();
       const ids: string[] = [];
       for (const webhook of webhooks.filter((w) => fromDbBool(w.enabled))) {

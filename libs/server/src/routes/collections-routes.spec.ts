@@ -255,6 +255,8 @@ describe.each(TEST_DIALECTS)('collections routes on %s', (dialect) => {
         records_by_account: expect.arrayContaining([{ account_id: A.id, account_name: 'Acme', count: 1 }, { account_id: B.id, account_name: 'Bolt', count: 1 }]),
         referencing_collections: [{ name: 'books', field: 'author', on_delete: 'cascade' }],
         files: 0,
+        webhooks: [],
+        hooks: [],
       });
       const refused = await sa('delete', `/api/v1/collections/${authors.id}`).expect(409);
       expect(refused.body.message).toMatch(/referenced by books\.author/);

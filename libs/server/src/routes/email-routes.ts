@@ -13,7 +13,7 @@ import {
   updateEmailTemplateRequestSchema,
 } from '@snackbase/contract';
 import { AppError, MailSendError, type Core, type MailResult, type TemplatePatch, type TemplateVariables } from '@snackbase/core';
-import { requireSuperadmin } from '../middleware/authenticate';
+import { contextOf, requireSuperadmin } from '../middleware/authenticate';
 import type { RouteRegistry } from '../openapi/route-registry';
 
 type Query = Record<string, string | undefined>;
@@ -86,7 +86,7 @@ export function registerEmailRoutes(registry: RouteRegistry, router: Router, cor
     handler: async (req, res) => {
       requireSuperadmin(res);
       const { subject, html_body, text_body, enabled } = req.body as TemplatePatch;
-      res.json(await core.mail.updateTemplate(String(req.params['id']), { subject, html_body, text_body, enabled }));
+      res.json(await core.mail.updateTemplate(contextOf(req, res), String(req.params['id']), { subject, html_body, text_body, enabled }));
     },
   });
   registry.add(router, {

@@ -140,4 +140,21 @@ describe.each(TEST_DIALECTS)('record webhooks on %s', (dialect) => {
     expect(row).toMatchObject({ status: 'delivered', response_status: 200 });
     expect(Number(row.attempt_number)).toBe(2);
   });
+
+  it('stops delivering at once when a webhook is disabled or deleted (the per-account cache is invalidated)', async () => {
+    const admin = { Authorization: `Bearer ${tokens['adminA']}` };
+    const extra = await request(app).post('/api/v1/webhooks').set(admin).send({ url: `${url}?second`, collection: 'orders', events: ['create'] }).expect(201);
+    await request(app).post('/api/v1/records/orders').set(asUser('userA')).send({ title: 'Lamp', status: 'open' }).expect(201);
+    expect((await waitFor(2)).length).toBe(2); // the first webhook and the new one
+    received.length = 0;
+    await request(app).put(`/api/v1/webhooks/${extra.body.id}`).set(admin).send({ enabled: false }).expect(200);
+    await request(app).post('/api/v1/records/orders').set(asUser('userA')).send({ title: 'Rug', status: 'open' }).expect(201);
+    await core.webhooks.idle();
+    expect(received.map((r) => r.headers['x-snackbase-event'] ?? '').length).toBe(1);
+    received.length = 0;
+    await request(app).delete(`/api/v1/webhooks/${extra.body.id}`).set(admin).expect(204);
+    await request(app).post('/api/v1/records/orders').set(asUser('userA')).send({ title: 'Vase', status: 'open' }).expect(201);
+    await core.webhooks.idle();
+    expect(received.length).toBe(1);
+  });
 });

@@ -1,0 +1,44 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSqlite } from './sqlite-connection';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('background WAL checkpoints', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'sb-wal-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  function fill(db: ReturnType<typeof openSqlite>) {
+    db.prepare('create table t (id integer primary key, body text)').run([]);
+    const insert = db.prepare('insert into t (body) values (?)');
+    for (let i = 0; i < 500; i++) insert.run(['x'.repeat(4000)]); // ~2 MB, all of it in the WAL at first
+  }
+
+  it('turns automatic checkpoints off and copies the log into the database file from a worker', async () => {
+    const file = join(dir, 'a.db');
+    const db = openSqlite(file);
+    try {
+      fill(db);
+      expect(db.raw.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+      // Nothing on this connection checkpoints; only the worker can grow the main file.
+      for (let i = 0; i < 40 && statSync(file).size < 1_000_000; i++) await sleep(100);
+      expect(statSync(file).size).toBeGreaterThan(1_000_000);
+      expect(db.prepare('select count(*) as n from t').all([])).toEqual([{ n: 500 }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('leaves SQLite to checkpoint in commits when turned off, and for databases that only read', () => {
+    const off = openSqlite(join(dir, 'b.db'), { backgroundCheckpoint: false });
+    fill(off);
+    expect(off.raw.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    off.close();
+    const reader = openSqlite(join(dir, 'b.db'));
+    expect(reader.prepare('select count(*) as n from t').all([])).toEqual([{ n: 500 }]);
+    expect(reader.raw.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    reader.close();
+  });
+});
