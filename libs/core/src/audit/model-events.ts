@@ -1,9 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { GlobalDatabase, SnackDatabase } from '@snackbase/db';
-import { isHookHandlerError } from '@snackbase/hooks';
 import type { RequestContext } from '../context';
-import { AppError } from '../errors';
-import { appErrorFromHook } from '../events/app-error-from-hook';
+import { awaitBeforeHook } from '../events/app-error-from-hook';
 import type { AppHooks } from '../events/create-app-hooks';
 import type { RowData } from '../events/event-payloads';
 import type { AuditChange, AuditRow } from './audit-diff';
@@ -37,18 +35,8 @@ export function modelRow(row: AuditRow | null | undefined): Readonly<RowData> {
   return frozenCopy(row ?? {}, 0) as Readonly<RowData>;
 }
 
-/**
- * Runs a before phase. An abort becomes its 4xx and a 4xx `AppError` thrown by a handler passes
- * as is (as for record hooks); any other failure stays a 500: a broken hook is not the client's fault.
- */
-async function clientErrors(run: () => Promise<unknown>): Promise<void> {
-  try {
-    await run();
-  } catch (e) {
-    if (isHookHandlerError(e) && e.cause instanceof AppError && e.cause.status < 500) throw e.cause;
-    throw appErrorFromHook(e);
-  }
-}
+/** The before phase: aborts and 4xx errors of handlers reach the client, the draft is not read back. */
+const clientErrors = async (run: () => Promise<unknown>): Promise<void> => void (await awaitBeforeHook(run));
 
 /**
  * The model events of one audited write to a system table (see the `model.*` payloads). `before`

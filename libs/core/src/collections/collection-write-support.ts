@@ -4,7 +4,7 @@ import type { ErrorDetail } from '@snackbase/contract';
 import { translateDbError, type GlobalDatabase, type SnackDatabase } from '@snackbase/db';
 import type { RequestContext } from '../context';
 import { AppError, forbidden, unauthorized, validationFailed } from '../errors';
-import { appErrorFromHook } from '../events';
+import { awaitBeforeHook } from '../events';
 
 /**
  * How a write joins a larger unit of work (e.g. an import of several collections in one
@@ -40,14 +40,8 @@ export function requireSuperadmin(ctx: RequestContext): void {
   if (!ctx.principal.isSuperadmin) throw forbidden('Superadmin access required');
 }
 
-/** Awaits a before-hook; an abort becomes its 4xx, a broken hook stays a 500. */
-export async function beforeHook<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (e) {
-    throw appErrorFromHook(e);
-  }
-}
+/** Awaits a before-hook (see {@link awaitBeforeHook}). */
+export const beforeHook = awaitBeforeHook;
 
 /** A migration revision id (≤ 32 chars, spec §3.6), 12 hex digits like the reference's. */
 export const newRevision = (): string => randomUUID().replace(/-/g, '').slice(0, 12);

@@ -1,5 +1,5 @@
 import type { ErrorCode, ErrorDetail } from '@snackbase/contract';
-import { isHookAbortError } from '@snackbase/hooks';
+import { isHookAbortError, isHookHandlerError } from '@snackbase/hooks';
 import { AppError } from '../errors';
 
 const CODES: Readonly<Record<number, readonly [ErrorCode, string]>> = {
@@ -35,4 +35,19 @@ export function appErrorFromHook(error: unknown): unknown {
     return new AppError(error.status, code, title, error.message, details, undefined, { cause: error });
   }
   return new AppError(error.status, code, title, error.message, undefined, { hook_details: details }, { cause: error });
+}
+
+/**
+ * Awaits the dispatch of a before-event: an abort becomes its 4xx, a 4xx `AppError` thrown by a
+ * handler passes on as is, anything else stays a 500 (a broken hook is a bug, not the client's).
+ * The one wrapper every module firing before-events uses.
+ * @example const draft = await awaitBeforeHook(() => hooks.runBefore('record.beforeCreate', payload));
+ */
+export async function awaitBeforeHook<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (isHookHandlerError(e) && e.cause instanceof AppError && e.cause.status < 500) throw e.cause;
+    throw appErrorFromHook(e);
+  }
 }

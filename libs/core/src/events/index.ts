@@ -1,4 +1,4 @@
-export { appErrorFromHook } from './app-error-from-hook';
+export { appErrorFromHook, awaitBeforeHook } from './app-error-from-hook';
 export { createAppHooks, RECORD_HOOK_HELPERS } from './create-app-hooks';
 export type { AppHooks, CollectionSelector, RecordHookHelpers, RecordHookOptions } from './create-app-hooks';
 export { APP_EVENT_NAMES, appEventFromReference, HOOK_EVENTS, isAppEventName, REFERENCE_EVENT_NAMES } from './event-catalogue';

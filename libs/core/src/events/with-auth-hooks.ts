@@ -1,7 +1,7 @@
 import type { Auth, Principal } from '../auth';
 import type { RequestContext } from '../context';
 import { currentRequestId } from '../logging';
-import { appErrorFromHook } from './app-error-from-hook';
+import { awaitBeforeHook } from './app-error-from-hook';
 import type { AppHooks } from './create-app-hooks';
 
 /**
@@ -10,13 +10,7 @@ import type { AppHooks } from './create-app-hooks';
  */
 const contextFor = (principal: Principal): RequestContext => ({ principal, requestId: currentRequestId() ?? '' });
 
-async function before<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (e) {
-    throw appErrorFromHook(e); // an abort becomes its 4xx; a broken hook stays a 500
-  }
-}
+const before = awaitBeforeHook;
 
 /**
  * `auth` with the login and logout events fired around it (spec §6.2): `auth.beforeLogin` may

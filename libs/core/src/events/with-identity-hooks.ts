@@ -1,15 +1,9 @@
 import { passwordProblems } from '@snackbase/auth';
 import type { Identity } from '../identity';
-import { appErrorFromHook } from './app-error-from-hook';
+import { awaitBeforeHook } from './app-error-from-hook';
 import type { AppHooks } from './create-app-hooks';
 
-async function before<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (e) {
-    throw appErrorFromHook(e); // an abort becomes its 4xx; a broken hook stays a 500
-  }
-}
+const before = awaitBeforeHook;
 
 /**
  * `identity` with the registration and password-reset events fired around it (spec §6.2):

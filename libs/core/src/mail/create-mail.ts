@@ -3,7 +3,7 @@ import type { AuditRecorder } from '../audit';
 import type { Config } from '../config';
 import { systemContext, type RequestContext } from '../context';
 import type { AppHooks, MailerMessage } from '../events';
-import { appErrorFromHook } from '../events/app-error-from-hook';
+import { awaitBeforeHook } from '../events/app-error-from-hook';
 import { validationFailed } from '../errors';
 import { currentRequestId, type Logger } from '../logging';
 import { joinLink } from './build-link';
@@ -163,12 +163,8 @@ export function createMail(deps: MailDeps): Mail {
   /** `mailer.beforeSend`: the final message, or the abort as its 4xx. A rewritten recipient is checked again. */
   async function beforeSend(message: MailerMessage, template: string): Promise<MailerMessage> {
     if (!deps.hooks) return message;
-    let draft: MailerMessage;
-    try {
-      draft = (await deps.hooks.runBefore('mailer.beforeSend', { ctx: eventContext(), message, template })).message;
-    } catch (e) {
-      throw appErrorFromHook(e); // an abort becomes its 4xx; a broken hook stays a 500
-    }
+    const hooks = deps.hooks;
+    const draft = (await awaitBeforeHook(() => hooks.runBefore('mailer.beforeSend', { ctx: eventContext(), message, template }))).message;
     if (draft.to !== message.to) checkRecipient(draft.to);
     return draft;
   }

@@ -5,7 +5,7 @@ import type { RuleCaller, RuleGate } from '../access';
 import type { CollectionModel, RuleOperation } from '../collections';
 import type { RequestContext } from '../context';
 import { AppError, notFound } from '../errors';
-import { appErrorFromHook, type RecordQuery } from '../events';
+import { awaitBeforeHook, type RecordQuery } from '../events';
 import { aggregateRecords, type AggregateResult } from './record-aggregate';
 import { decodeCursor, encodeCursor } from './record-cursor';
 import { assertExpandable, expandRecords, parseExpand, type ExpandContext, type ExpandTree } from './record-expand';
@@ -91,12 +91,7 @@ export function createRecordReads(deps: RecordsDeps): RecordReads {
   async function beforeQuery(ctx: RequestContext, model: CollectionModel, q: ListQuery): Promise<ListQuery> {
     if (!deps.hooks.has('record.beforeQuery', model.name)) return q;
     const draft: RecordQuery = { filter: q.filter, sort: q.sort, fields: q.fields && [...q.fields], expand: q.expand && [...q.expand], limit: q.limit, skip: q.skip, cursor: q.cursor };
-    let out: RecordQuery;
-    try {
-      out = (await deps.hooks.runBefore('record.beforeQuery', { ctx, collection: model.name, query: draft }, { tag: model.name })).query;
-    } catch (e) {
-      throw appErrorFromHook(e);
-    }
+    const out = (await awaitBeforeHook(() => deps.hooks.runBefore('record.beforeQuery', { ctx, collection: model.name, query: draft }, { tag: model.name }))).query;
     const limit = Number.isInteger(out.limit) ? Math.min(Math.max(out.limit as number, 1), MAX_LIMIT) : q.limit;
     const skip = Number.isInteger(out.skip) ? Math.max(out.skip as number, 0) : q.skip;
     return { ...q, filter: out.filter, sort: out.sort, fields: out.fields, expand: out.expand, limit, skip, cursor: out.cursor };

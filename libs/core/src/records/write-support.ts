@@ -1,12 +1,11 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { GlobalDatabase, SqlDialect } from '@snackbase/db';
-import { isHookHandlerError } from '@snackbase/hooks';
 import { accountScope, dynamicTenantTable, type TenantScope } from '@snackbase/tenancy';
 import type { RuleCaller, RuleGate } from '../access';
 import { storedFields, type CollectionModel } from '../collections';
 import type { RequestContext } from '../context';
 import { AppError, fromDbError, notFound } from '../errors';
-import { appErrorFromHook } from '../events';
+import { awaitBeforeHook } from '../events';
 import { toStoredValue } from './record-row';
 import type { RecordsDeps } from './records-deps';
 
@@ -82,18 +81,8 @@ export async function lockedRow(trx: Trx, dialect: SqlDialect, scope: TenantScop
   return (await q.executeTakeFirst()) as Row | undefined;
 }
 
-/**
- * Runs a before-hook: an abort becomes its 4xx; an `AppError` (4xx) thrown by a handler is
- * passed on as is; any other failure stays a 500 (a broken hook is a bug, not the client's).
- */
-export async function runBefore<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (e) {
-    if (isHookHandlerError(e) && e.cause instanceof AppError && e.cause.status < 500) throw e.cause;
-    throw appErrorFromHook(e);
-  }
-}
+/** Runs a before-hook (see {@link awaitBeforeHook}). */
+export const runBefore = awaitBeforeHook;
 
 /** A database failure as the client sees it (409 unique naming the field, 400 FK/NOT NULL), else as is. */
 export function clientError(e: unknown): unknown {
