@@ -62,15 +62,17 @@ export function hasComputedFields(model: CollectionModel): boolean {
 /**
  * `row` (API values) plus every computed field, evaluated in memory over the row with the rule
  * language's SQL semantics (spec §4.12). Computed fields are evaluated on read only: they have no
- * column, so they cannot be filtered, sorted or aggregated.
+ * column, so they cannot be filtered, sorted or aggregated (their functions can, in a filter).
  */
 export function withComputedFields(model: CollectionModel, row: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const computed = computedOf(model);
   if (computed.length === 0) return { ...row };
   const out: Record<string, unknown> = { ...row };
+  // One instant for every `now()` of the row, whichever field it is in.
+  const now = new Date();
   for (const c of computed) {
     try {
-      out[c.name] = c.ast ? evaluateValue(c.ast, { record: row }) : null;
+      out[c.name] = c.ast ? evaluateValue(c.ast, { record: row, now }) : null;
     } catch (e) {
       if (e instanceof RuleError) out[c.name] = null;
       else throw e;

@@ -1,7 +1,7 @@
 import type { CallNode, ComparisonNode, ExpressionNode, IdentifierNode, InNode, LiteralValue } from '../ast/expression-node';
 import type { RuleIssue, RuleIssueCode } from '../errors/rule-issue';
 import type { Resolution, RuleResolver } from '../resolver/rule-resolver';
-import { FUNCTION_CATALOG, findFunction } from './function-catalog';
+import { DATE_UNIT_SECONDS, FUNCTION_CATALOG, findFunction, isDateUnit, type ParamType } from './function-catalog';
 import { hasDanglingEscape } from './like-pattern';
 import { isOperatorAllowed, type MatrixOperator } from './operator-matrix';
 import { areComparable, valueTypeOfField, type TypeInfo, type ValueType } from './value-type';
@@ -173,15 +173,34 @@ class Analyzer {
       return INVALID;
     }
     if (sig.params === 'same') return this.sameTypeArgs(node, args);
+    if (sig.params === 'if') return this.ifArgs(node, args);
+    const params = sig.params;
     let ok = true;
     args.forEach((info, i) => {
-      const want = (sig.params as readonly ValueType[])[i];
-      if (!['null', 'invalid', want].includes(info.type)) {
-        this.report('argument_type', `Argument ${i + 1} of '${name}' must be ${want}, got ${info.type}`, node.args[i]);
+      const want = params[Math.min(i, params.length - 1)];
+      if (!this.argumentOk(node.args[i], info, want)) {
+        const label = want === 'unit' ? `one of '${Object.keys(DATE_UNIT_SECONDS).join("', '")}'` : want;
+        this.report('argument_type', `Argument ${i + 1} of '${name}' must be ${label}, got ${info.type}`, node.args[i]);
         ok = false;
       }
     });
     return ok && args.every((a) => a.type !== 'invalid') ? { type: sig.result as ValueType, column: false } : INVALID;
+  }
+
+  private argumentOk(node: ExpressionNode, info: TypeInfo, want: ParamType): boolean {
+    // A unit is spliced into SQL as a constant factor, so only a known literal will do.
+    if (want === 'unit') return node.kind === 'literal' && isDateUnit(node.value);
+    if (info.type === 'null' || info.type === 'invalid') return true;
+    if (want === 'temporal') return info.type === 'date' || info.type === 'datetime' || info.type === 'text';
+    return info.type === want;
+  }
+
+  /** `if(cond, a, b)`: a condition, then two branches of one type (the result). */
+  private ifArgs(node: CallNode, args: TypeInfo[]): TypeInfo {
+    const [cond, ...branches] = args;
+    this.requireCondition(node.args[0], cond);
+    const result = this.sameTypeArgs({ ...node, args: node.args.slice(1) }, branches);
+    return cond.type === 'boolean' ? result : INVALID;
   }
 
   private sameTypeArgs(node: CallNode, args: TypeInfo[]): TypeInfo {

@@ -1,7 +1,7 @@
 import { expressionBuilder, type Expression, type SqlBool } from 'kysely';
 import type { ArithmeticNode, CallNode, ComparisonNode, ExpressionNode, InNode } from '../ast/expression-node';
 import type { Analysis } from '../check/analyze-expression';
-import { findFunction } from '../check/function-catalog';
+import { DATE_UNIT_SECONDS, FUNCTION_CATALOG, findFunction, isDateUnit, type ParamType } from '../check/function-catalog';
 import { likePattern } from '../check/like-pattern';
 import { prepareExpression, type PrepareOptions, type PreparedExpression } from '../check/prepare-expression';
 import type { TypeInfo, ValueType } from '../check/value-type';
@@ -149,20 +149,66 @@ class SqlCompiler {
 
   private call(node: CallNode): SqlExpression {
     const name = findFunction(node.name);
-    if (name === 'coalesce') {
-      const info = this.type(node);
-      const anyColumn = node.args.some((a) => this.type(a).column);
-      return this.eb.fn('coalesce', node.args.map((a) => this.operand(a, { expected: info.type, besideColumn: anyColumn })));
-    }
     // Only catalogue names reach here (the checker rejected the rest); never a user string.
     if (!name) throw new Error(`Unchecked function '${node.name}'`);
-    const expected: ValueType = name === 'abs' ? 'number' : 'text';
-    const args = node.args.map((a) => this.operand(a, { expected }));
-    if (name === 'lower' || name === 'upper') return this.ops.changeCase(this.eb, name, args[0]);
-    return this.eb.fn(name, args);
+    const eb = this.eb;
+    const fns = this.ops.functions;
+    if (name === 'coalesce' || name === 'nullif') return eb.fn(name, this.sameTyped(node, node.args));
+    if (name === 'if') {
+      const [cond, then, otherwise] = [this.compile(node.args[0], { expected: 'boolean' }), ...this.sameTyped(node, node.args.slice(1))];
+      return eb.case().when(cond as Expression<SqlBool>).then(then).else(otherwise).end();
+    }
+    const params = FUNCTION_CATALOG[name].params as readonly ParamType[];
+    const args = node.args.map((a, i) => this.operand(a, { expected: slotType(params[Math.min(i, params.length - 1)]) }));
+    const [a, b, c] = args;
+    switch (name) {
+      case 'lower':
+      case 'upper':
+        return this.ops.changeCase(eb, name, a);
+      case 'length':
+      case 'abs':
+        return eb.fn(name, [a]);
+      case 'concat':
+        return fns.concat(args);
+      case 'trim':
+        return fns.trim(a);
+      case 'substring':
+        return fns.substring(a, b, c);
+      case 'round':
+        return fns.round(a, b);
+      case 'ceil':
+        return fns.ceil(a);
+      case 'floor':
+        return fns.floor(a);
+      case 'now':
+        return fns.now();
+      case 'date_diff':
+        return fns.dateDiff(a, b, unitSeconds(node.args[2]));
+      case 'date_add':
+        return fns.dateAdd(a, b, unitSeconds(node.args[2]));
+    }
+  }
+
+  /** Arguments sharing one type (coalesce, nullif, if's branches): NULL literals take that type. */
+  private sameTyped(node: CallNode, args: readonly ExpressionNode[]): SqlExpression[] {
+    const info = this.type(node);
+    const anyColumn = args.some((a) => this.type(a).column);
+    return args.map((a) => this.operand(a, { expected: info.type, besideColumn: anyColumn }));
   }
 
   private type(node: ExpressionNode): TypeInfo {
     return this.analysis.types.get(node) ?? { type: 'invalid', column: false };
   }
+}
+
+/** The type a NULL literal takes in a parameter of this kind. */
+function slotType(param: ParamType): ValueType {
+  return param === 'temporal' || param === 'unit' ? 'text' : param;
+}
+
+/** The checked unit literal's length in seconds (the checker only lets known units through). */
+function unitSeconds(node: ExpressionNode): number {
+  const unit = node.kind === 'literal' ? node.value : null;
+  if (!isDateUnit(unit)) throw new Error('Unchecked date unit');
+  return DATE_UNIT_SECONDS[unit];
 }

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { ValueType } from '../check/value-type';
 import type { DialectOps } from './sql-dialect';
+import { POSTGRES_FUNCTIONS } from './postgres-functions';
 
 const PG_TYPES: Record<ValueType, 'text' | 'double precision' | 'boolean'> = {
   text: 'text',
@@ -29,4 +30,5 @@ export const POSTGRES_OPS: DialectOps = {
     fn === 'lower'
       ? sql`translate(${operand}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`
       : sql`translate(${operand}, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ')`,
+  functions: POSTGRES_FUNCTIONS,
 };

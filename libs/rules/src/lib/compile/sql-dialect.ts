@@ -32,4 +32,23 @@ export interface DialectOps {
   changeCase(eb: AnyExpressionBuilder, fn: 'lower' | 'upper', operand: SqlExpression): SqlExpression;
   /** Makes a text operand of `<`, `>`, `<=`, `>=` compare by code point. */
   codePointOrder(operand: SqlExpression): SqlExpression;
+  /**
+   * The functions whose SQL differs between dialects, with the evaluator's semantics
+   * (evaluate/scalar-functions.ts). Arguments are compiled already; `unitSeconds` is the
+   * checker-validated length of a date unit (a constant, never user text).
+   */
+  readonly functions: DialectFunctions;
+}
+
+/** Dialect-specific SQL for the catalogue's non-portable functions. */
+export interface DialectFunctions {
+  concat(parts: readonly SqlExpression[]): SqlExpression;
+  trim(s: SqlExpression): SqlExpression;
+  substring(s: SqlExpression, start: SqlExpression, len: SqlExpression | undefined): SqlExpression;
+  round(x: SqlExpression, digits: SqlExpression | undefined): SqlExpression;
+  ceil(x: SqlExpression): SqlExpression;
+  floor(x: SqlExpression): SqlExpression;
+  now(): SqlExpression;
+  dateDiff(a: SqlExpression, b: SqlExpression, unitSeconds: number): SqlExpression;
+  dateAdd(d: SqlExpression, n: SqlExpression, unitSeconds: number): SqlExpression;
 }

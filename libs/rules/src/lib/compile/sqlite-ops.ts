@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { DialectOps } from './sql-dialect';
+import { SQLITE_FUNCTIONS } from './sqlite-functions';
 
 /**
  * SQLite: booleans bind as 1/0 (SQLite has no boolean type), LIKE is case-insensitive for
@@ -14,4 +15,5 @@ export const SQLITE_OPS: DialectOps = {
   like: (left, pattern) => sql`${left} like ${pattern} escape '\\'`,
   codePointOrder: (operand) => operand,
   changeCase: (eb, fn, operand) => eb.fn(fn, [operand]),
+  functions: SQLITE_FUNCTIONS,
 };

@@ -3,7 +3,7 @@ import { prepareExpression } from '../check/prepare-expression';
 import { RuleEvaluationError } from '../errors/rule-evaluation-error';
 import { createRuleResolver } from '../resolver/create-rule-resolver';
 import { parseExpression } from '../syntax/parse-expression';
-import { evaluate, matches, type EvaluationContext } from './evaluate';
+import { evaluate, evaluateValue, matches, type EvaluationContext } from './evaluate';
 import { likeMatch } from './like-match';
 
 const auth = { id: 'u1', role: 'admin', groups: ['staff'] };
@@ -75,6 +75,23 @@ describe('evaluate: three-valued logic', () => {
     ["upper(title) = 'ÉA'", { title: 'éa' }, false],
     ['length(title) = 2', { title: '😀a' }, true],
     ["coalesce(title, 'x') = 'x'", {}, true],
+    ["concat(title, '-', status) = 'a-b'", { title: 'a', status: 'b' }, true],
+    ["concat(title, status) = 'a'", { title: 'a', status: null }, null],
+    ["trim(title) = 'a b'", { title: '  a b ' }, true],
+    ["substring(title, 2, 2) = '😀b'", { title: 'a😀bc' }, true],
+    ["substring(title, 0, 2) = 'a'", { title: 'abc' }, true],
+    ['substring(title, price) IS NULL', { title: 'abc', price: null }, true],
+    ['round(price, 1) = 3.3', { price: 3.25 }, true],
+    ['round(price) = -3', { price: -2.5 }, true],
+    ['ceil(price) = -2 && floor(price) = -3', { price: -2.5 }, true],
+    ["if(price > 1, 'big', 'small') = 'small'", { price: null }, true],
+    ["if(price > 1, 'big', 'small') = 'big'", { price: 2 }, true],
+    ["nullif(title, 'a') IS NULL", { title: 'a' }, true],
+    ["nullif(title, 'a') = 'b'", { title: 'b' }, true],
+    ["date_diff(starts_at, '2024-01-01T00:00:00Z', 'hours') = 36", { starts_at: '2024-01-02T12:00:00Z' }, true],
+    ["date_diff(day, '2024-01-31', 'months') = 1", { day: '2024-03-01' }, true],
+    ["date_add(day, 1, 'days') = '2024-01-02T00:00:00.000Z'", { day: '2024-01-01' }, true],
+    ["date_add(starts_at, 1, 'days') IS NULL", { starts_at: 'not a date' }, true],
     ['published = true', { published: 1 }, true],
     ['published', { published: 0 }, false],
     ["@has_role('admin') && @owns_record()", { created_by: 'u1' }, true],
@@ -118,5 +135,13 @@ describe('likeMatch', () => {
     ['aa', '%a%a%a%', false],
   ])('%j LIKE %j = %s', (text, pattern, expected) => {
     expect(likeMatch(text, pattern)).toBe(expected);
+  });
+
+  it('pins now() once per evaluation, or to the context\'s instant', () => {
+    const ast = parseExpression('now()');
+    expect(evaluateValue(ast, { now: '2024-06-01T12:00:00Z' })).toBe('2024-06-01T12:00:00.000Z');
+    const twice = parseExpression("date_diff(now(), now(), 'seconds') = 0");
+    expect(evaluate(twice, {})).toBe(true);
+    expect(Date.parse(String(evaluateValue(ast, {})))).not.toBeNaN();
   });
 });

@@ -4,6 +4,7 @@ import { likePattern } from '../check/like-pattern';
 import { RuleEvaluationError } from '../errors/rule-evaluation-error';
 import { readAuthVariable, type AuthContext } from '../resolver/auth-context';
 import { likeMatch } from './like-match';
+import { concat, dateAdd, dateDiff, formatInstant, parseInstant, round, substring, trimSpaces } from './scalar-functions';
 import { asciiLower, asciiUpper, compareValues, toSqlValue, toTruth, type SqlValue, type TruthValue } from './sql-value';
 
 /** The data an expression is evaluated against. Missing parts behave as empty (NULL values). */
@@ -14,6 +15,11 @@ export interface EvaluationContext {
   readonly auth?: AuthContext | null;
   /** The request body (`@request.data.*`). */
   readonly data?: Readonly<Record<string, unknown>> | null;
+  /**
+   * The instant `now()` returns (ISO text or Date). {@link evaluate} fixes it once per call when
+   * absent, so every `now()` of one evaluation agrees; pass it to share one instant across rows.
+   */
+  readonly now?: string | Date | null;
 }
 
 /**
@@ -27,24 +33,33 @@ export function evaluate(ast: ExpressionNode, ctx: EvaluationContext): TruthValu
   return toTruth(evaluateValue(ast, ctx));
 }
 
+/** The context with `now` pinned (to the current time when the caller gave none). */
+export function withFixedNow(ctx: EvaluationContext): EvaluationContext {
+  return ctx.now ? ctx : { ...ctx, now: new Date() };
+}
+
 /** Whether a WHERE clause with this expression would keep the record (TRUE only). */
 export function matches(ast: ExpressionNode, ctx: EvaluationContext): boolean {
   return evaluate(ast, ctx) === true;
 }
 
-/** Evaluates any sub-expression to its SQL value (NULL as `null`). */
+/** Evaluates any sub-expression to its SQL value (NULL as `null`); see {@link withFixedNow} for `now()`. */
 export function evaluateValue(node: ExpressionNode, ctx: EvaluationContext): SqlValue {
+  return valueOf(node, withFixedNow(ctx));
+}
+
+function valueOf(node: ExpressionNode, ctx: EvaluationContext): SqlValue {
   switch (node.kind) {
     case 'literal':
       return node.value;
     case 'identifier':
       return lookup(node, ctx);
     case 'negate': {
-      const v = evaluateValue(node.operand, ctx);
+      const v = valueOf(node.operand, ctx);
       return typeof v === 'number' ? -v : null;
     }
     case 'not': {
-      const t = toTruth(evaluateValue(node.operand, ctx));
+      const t = toTruth(valueOf(node.operand, ctx));
       return t === null ? null : !t;
     }
     case 'logical':
@@ -56,7 +71,7 @@ export function evaluateValue(node: ExpressionNode, ctx: EvaluationContext): Sql
     case 'in':
       return membership(node, ctx);
     case 'is-null':
-      return (evaluateValue(node.operand, ctx) === null) !== node.negated;
+      return (valueOf(node.operand, ctx) === null) !== node.negated;
     case 'call':
       return call(node, ctx);
   }
@@ -78,7 +93,7 @@ function logical(node: LogicalNode, ctx: EvaluationContext): TruthValue {
   const decisive = node.operator === '||';
   let unknown = false;
   for (const operand of node.operands) {
-    const t = toTruth(evaluateValue(operand, ctx));
+    const t = toTruth(valueOf(operand, ctx));
     if (t === decisive) return decisive;
     if (t === null) unknown = true;
   }
@@ -86,8 +101,8 @@ function logical(node: LogicalNode, ctx: EvaluationContext): TruthValue {
 }
 
 function arithmetic(node: ArithmeticNode, ctx: EvaluationContext): SqlValue {
-  const l = evaluateValue(node.left, ctx);
-  const r = evaluateValue(node.right, ctx);
+  const l = valueOf(node.left, ctx);
+  const r = valueOf(node.right, ctx);
   if (typeof l !== 'number' || typeof r !== 'number') return null;
   switch (node.operator) {
     case '+':
@@ -104,8 +119,8 @@ function arithmetic(node: ArithmeticNode, ctx: EvaluationContext): SqlValue {
 }
 
 function comparison(node: ComparisonNode, ctx: EvaluationContext): TruthValue {
-  const l = evaluateValue(node.left, ctx);
-  const r = evaluateValue(node.right, ctx);
+  const l = valueOf(node.left, ctx);
+  const r = valueOf(node.right, ctx);
   if (l === null || r === null) return null;
   const order = compareValues(l, r);
   if (order === null) return null;
@@ -128,18 +143,18 @@ function comparison(node: ComparisonNode, ctx: EvaluationContext): TruthValue {
 }
 
 function like(node: ComparisonNode, ctx: EvaluationContext): TruthValue {
-  const text = evaluateValue(node.left, ctx);
-  const raw = evaluateValue(node.right, ctx);
+  const text = valueOf(node.left, ctx);
+  const raw = valueOf(node.right, ctx);
   if (typeof text !== 'string' || typeof raw !== 'string') return null;
   return likeMatch(text, likePattern(raw, node.right.kind === 'literal' ? 'literal' : 'value'));
 }
 
 function membership(node: InNode, ctx: EvaluationContext): TruthValue {
-  const value = evaluateValue(node.operand, ctx);
+  const value = valueOf(node.operand, ctx);
   if (value === null) return null;
   let unknown = false;
   for (const item of node.values) {
-    const v = evaluateValue(item, ctx);
+    const v = valueOf(item, ctx);
     const order = v === null ? null : compareValues(value, v);
     if (order === 0) return true;
     if (order === null) unknown = true;
@@ -152,18 +167,40 @@ function call(node: CallNode, ctx: EvaluationContext): SqlValue {
   if (!name || node.name.startsWith('@')) {
     throw new RuleEvaluationError(`Cannot evaluate '${node.name}' (macros must be expanded first)`, node.position);
   }
-  const args = node.args.map((a) => evaluateValue(a, ctx));
-  const [first] = args;
+  const args = node.args.map((a) => valueOf(a, ctx));
+  const [first, second, third] = args;
   switch (name) {
     case 'coalesce':
       return args.find((a) => a !== null) ?? null;
+    case 'if':
+      return toTruth(first) === true ? second : third;
+    case 'nullif':
+      return first !== null && second !== null && compareValues(first, second) === 0 ? null : first;
     case 'abs':
       return typeof first === 'number' ? Math.abs(first) : null;
+    case 'ceil':
+      return typeof first === 'number' ? Math.ceil(first) : null;
+    case 'floor':
+      return typeof first === 'number' ? Math.floor(first) : null;
+    case 'round':
+      return round(first, second);
     case 'length':
       return typeof first === 'string' ? Array.from(first).length : null;
     case 'lower':
       return typeof first === 'string' ? asciiLower(first) : null;
     case 'upper':
       return typeof first === 'string' ? asciiUpper(first) : null;
+    case 'trim':
+      return trimSpaces(first);
+    case 'concat':
+      return concat(args);
+    case 'substring':
+      return substring(first, second, third);
+    case 'now':
+      return formatInstant(ctx.now instanceof Date ? ctx.now.getTime() : (parseInstant(ctx.now ?? null) ?? Date.now()));
+    case 'date_diff':
+      return dateDiff(first, second, third);
+    case 'date_add':
+      return dateAdd(first, second, third);
   }
 }
