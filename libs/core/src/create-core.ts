@@ -4,7 +4,7 @@ import { createCallerGroups, createRuleGates, type RuleGates } from './access';
 import { createCollectionCatalog, createCollections, type CollectionCatalog, type Collections } from './collections';
 import { createRecordReads, createRecordScopes, createRecordVisibility, createRecordWrites, type RecordReads, type RecordScopes, type RecordWrites } from './records';
 import { createAudit, type Audit } from './audit';
-import { createCacheBus } from './cache-bus';
+import { createCacheBus, type CacheBus } from './cache-bus';
 import { createApiKeys, type ApiKeys } from './api-keys';
 import { createAuth, type Auth } from './auth';
 import { systemContext } from './context';
@@ -53,6 +53,11 @@ export interface Core {
   readonly audit: Audit;
   /** The typed hook registry of the event catalogue (spec §6.2). */
   readonly hooks: AppHooks;
+  /**
+   * Tells every instance to drop cached permission data, webhooks and hooks; for code that writes
+   * those tables directly instead of through the modules (which invalidate by themselves).
+   */
+  readonly bus: CacheBus;
   /** Registration, email verification, password reset. */
   readonly identity: Identity;
   /** Templates, sending through the configured provider, send log. */
@@ -190,6 +195,7 @@ export function createCore(deps: CoreDeps): Core {
     // One 'user' invalidation reaches the session and API-key caches of every instance.
     users: createUsersAdmin(db, audit, (userId) => bus.invalidate('user', userId)),
     apiKeys,
+    bus,
     jobs,
     webhooks,
     apiHooks,

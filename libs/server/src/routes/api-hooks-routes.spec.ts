@@ -38,6 +38,7 @@ describe.each(TEST_DIALECTS)('API hooks on %s', (dialect) => {
   const notesWithText = async (text: string) => (await sql<Record<string, unknown>>`select * from col_notes where account_id = ${A.id} and text = ${text}`.execute(core.db.kysely)).rows;
   const clearHooks = async () => {
     for (const id of [A.id, B.id]) await tenantTable(core.db.kysely, accountScope(id), 'hooks').delete().execute();
+    core.bus.invalidate('api-hooks', '*'); // deleted behind the module's back: drop its cached copies
     await core.db.kysely.deleteFrom('jobs').execute();
   };
 
@@ -163,6 +164,26 @@ describe.each(TEST_DIALECTS)('API hooks on %s', (dialect) => {
       expect(hook.last_run_at).not.toBeNull();
       const executions = await as('userA', 'get', `/api/v1/hooks/${hook.id}/executions`).expect(200);
       expect(executions.body).toMatchObject({ total: 1, items: [{ status: 'success', actions_executed: 1, trigger_type: 'event', error_message: null }] });
+    });
+
+    it('sees a hook at once when it is created, disabled and deleted (the per-account cache is invalidated)', async () => {
+      await as('userA', 'post', '/api/v1/records/orders').send({ title: 'Warm', total: 500 }).expect(201); // caches "no hooks"
+      await settle();
+      const hook = await as('userA', 'post', '/api/v1/hooks')
+        .send({ name: 'Every order', trigger: { type: 'event', event: 'records.create', collection: 'orders' }, actions: [{ type: 'send_webhook', url: `${url}/{{record.id}}` }] })
+        .expect(201);
+      const first = await as('userA', 'post', '/api/v1/records/orders').send({ title: 'One', total: 1 }).expect(201);
+      await settle(1);
+      expect(received.map((r) => r.path)).toEqual([`/in/${first.body.id}`]);
+      await as('userA', 'patch', `/api/v1/hooks/${hook.body.id}/toggle`).expect(200);
+      await as('userA', 'post', '/api/v1/records/orders').send({ title: 'Two', total: 2 }).expect(201);
+      await settle();
+      expect(received).toHaveLength(1);
+      await as('userA', 'patch', `/api/v1/hooks/${hook.body.id}/toggle`).expect(200);
+      await as('userA', 'delete', `/api/v1/hooks/${hook.body.id}`).expect(204);
+      await as('userA', 'post', '/api/v1/records/orders').send({ title: 'Three', total: 3 }).expect(201);
+      await settle();
+      expect(received).toHaveLength(1);
     });
 
     it('runs create_record as the hook’s creator (audited) and stops self-triggering chains at the depth limit', async () => {
