@@ -209,6 +209,7 @@ export function createCore(deps: CoreDeps): Core {
     recordReads: createRecordReads({ db, config: deps.config, logger: deps.logger, catalog, gates, scopes, hooks, audit }),
     async start() {
       await bootstrap({ config: deps.config, db, logger: deps.logger, audit });
+      await audit.start();
       await loadHookModules({ dir: deps.config.hooksDir, hooks, logger: deps.logger });
       await hooks.runBefore('app.bootstrap', { ctx: systemContext('bootstrap') });
     },
@@ -218,6 +219,7 @@ export function createCore(deps: CoreDeps): Core {
       await hooks.runAfter('app.terminate', { ctx: systemContext('terminate') });
       await webhooks.close();
       await apiHooks.idle();
+      await audit.stop();
       await bus.close();
       await rateLimit.close();
       await db.close();

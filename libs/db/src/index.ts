@@ -23,7 +23,7 @@ export type {
   UsersGroupsTable,
   UsersTable,
 } from './schema/identity-tables';
-export type { AuditLogTable, AuditOperation } from './schema/audit-tables';
+export type { AuditLogTable, AuditOperation, AuditPendingTable } from './schema/audit-tables';
 export type {
   ApiKeysTable,
   InvitationsTable,

@@ -4,7 +4,8 @@ import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '@snackbase
 import type { RequestContext } from '../context';
 import { createLogger } from '../logging';
 import { auditChecksum, entryFromRow, type AuditLogEntry } from './audit-entry';
-import { appendAuditEntries } from './audit-writer';
+import { appendAuditEntries, stageAuditEntries } from './audit-writer';
+import type { AuditChange } from './audit-diff';
 import { createAudit, type Audit } from './create-audit';
 
 const logger = createLogger({ level: 'error', format: 'json', silent: true });
@@ -55,10 +56,15 @@ describe.each(TEST_DIALECTS)('audit writer on %s', (dialect) => {
     await t.destroy();
   });
 
+  /** The entries one committed write of `change` added to the chain. */
+  async function recorded(as: RequestContext, change: AuditChange): Promise<AuditLogEntry[]> {
+    const before = (await allEntries(db)).length;
+    await db.transaction((trx) => audit.record(trx, as, change));
+    return (await allEntries(db)).slice(before);
+  }
+
   it('writes one entry per column with the principal, request and a chained checksum', async () => {
-    const rows = await db.transaction((trx) =>
-      audit.record(trx, ctx, { operation: 'CREATE', table: 'groups', recordId: 'g1', accountId: 'acc-1', after: { name: 'Ops', size: 3 }, metadata: { auth_method: 'jwt' } }),
-    );
+    const rows = await recorded(ctx, { operation: 'CREATE', table: 'groups', recordId: 'g1', accountId: 'acc-1', after: { name: 'Ops', size: 3 }, metadata: { auth_method: 'jwt' } });
     expect(rows).toHaveLength(2);
     const stored = await allEntries(db);
     expect(stored).toEqual(rows);
@@ -118,12 +124,12 @@ describe.each(TEST_DIALECTS)('audit writer on %s', (dialect) => {
 
   it('records anonymous callers with null user columns, and nothing for never-audited tables or when disabled', async () => {
     const anonymous: RequestContext = { principal: { kind: 'anonymous' }, requestId: 'cid_anon' };
-    const [row] = await db.transaction((trx) => audit.record(trx, anonymous, { operation: 'CREATE', table: 'col_guestbook', recordId: 7, after: { msg: 'hi' } }));
+    const [row] = await recorded(anonymous, { operation: 'CREATE', table: 'col_guestbook', recordId: 7, after: { msg: 'hi' } });
     expect(row).toMatchObject({ user_id: null, user_email: null, user_name: null, record_id: '7', request_id: 'cid_anon', ip_address: null, account_id: null, extra_metadata: null });
     const viaKey = { ...ctx, principal: { ...ctx.principal, via: 'api_key', apiKeyId: 'key-1' } as RequestContext['principal'] };
-    const [keyed] = await db.transaction((trx) => audit.record(trx, viaKey, { operation: 'CREATE', table: 'col_guestbook', recordId: 8, after: { msg: 'hi' } }));
+    const [keyed] = await recorded(viaKey, { operation: 'CREATE', table: 'col_guestbook', recordId: 8, after: { msg: 'hi' } });
     expect(keyed?.extra_metadata).toEqual({ auth_method: 'api_key', api_key_id: 'key-1' });
-    const [jwt] = await db.transaction((trx) => audit.record(trx, ctx, { operation: 'CREATE', table: 'col_guestbook', recordId: 9, after: { msg: 'hi' } }));
+    const [jwt] = await recorded(ctx, { operation: 'CREATE', table: 'col_guestbook', recordId: 9, after: { msg: 'hi' } });
     expect(jwt?.extra_metadata).toEqual({ auth_method: 'jwt' });
     const count = (await allEntries(db)).length;
     const off = createAudit({ db, config: { auditLoggingEnabled: false }, logger });
@@ -135,12 +141,52 @@ describe.each(TEST_DIALECTS)('audit writer on %s', (dialect) => {
 
   it('stores what it hashes: long user agents cut, lone surrogates replaced, text as given', async () => {
     const odd: RequestContext = { ...ctx, userAgent: `😀${'u'.repeat(600)}`, ip: '2001:db8::1' };
-    const [row] = await db.transaction((trx) => audit.record(trx, odd, { operation: 'CREATE', table: 'col_x', recordId: 'r', after: { v: 'a\ud800b, "quoted"\n\u0001' } }));
+    const [row] = await recorded(odd, { operation: 'CREATE', table: 'col_x', recordId: 'r', after: { v: 'a\ud800b, "quoted"\n\u0001' } });
     const stored = (await allEntries(db)).at(-1);
     expect(stored).toEqual(row);
     expect(stored?.user_agent).toHaveLength(501);
     expect(stored?.new_value).toBe('a\ufffdb, "quoted"\n\u0001');
     expect(auditChecksum(stored as AuditLogEntry)).toBe(stored?.checksum);
+  });
+
+  it('chains entries a crash left staged when the log starts, and refuses to rewrite a staged row', async () => {
+    const before = (await allEntries(db)).length;
+    // What a server killed between its commit and the chaining round leaves behind.
+    await db.transaction((trx) => stageAuditEntries(trx, [{ operation: 'CREATE', table_name: 'col_posts', record_id: 'crashed', column_name: 'title', old_value: null, new_value: 'kept', account_id: 'acc-1', user_id: null, user_email: null, user_name: null, request_id: 'cid_crash', ip_address: null, user_agent: null }]));
+    const staged = await db.kysely.selectFrom('audit_pending').select('id').executeTakeFirstOrThrow();
+    expect(await rejection(db.kysely.updateTable('audit_pending').set({ entries: '[]' }).where('id', '=', staged.id).execute())).toMatch(/immutable and cannot be updated/);
+    expect(await allEntries(db)).toHaveLength(before);
+    const restarted = createAudit({ db, config: { auditLoggingEnabled: true }, logger });
+    await restarted.start();
+    await restarted.stop();
+    const rows = await allEntries(db);
+    expect(rows.slice(before)).toEqual([expect.objectContaining({ record_id: 'crashed', new_value: 'kept', request_id: 'cid_crash' })]);
+    expect(await db.kysely.selectFrom('audit_pending').select('id').execute()).toEqual([]);
+    expectLinearChain(rows);
+  });
+
+  // Instances share a PostgreSQL database; on SQLite two connections in one thread would wait on
+  // each other's write lock synchronously (instances of SQLite are processes, one writer at a time).
+  (dialect === 'postgres' ? it : it.skip)('keeps one chain when two instances chain at once, each write answered only once chained', async () => {
+    const other = createDatabase({ url: t.url });
+    try {
+      const second = createAudit({ db: other, config: { auditLoggingEnabled: true }, logger });
+      const start = (await allEntries(db)).length;
+      await Promise.all(
+        Array.from({ length: 60 }, async (_, i) => {
+          const [base, log] = i % 2 === 0 ? [db, audit] : [other, second];
+          await base.transaction((trx) => log.record(trx, ctx, { operation: 'CREATE', table: 'col_posts', recordId: `two${i}`, after: { n: i } }));
+          // Answered: its entry is already in the chain, whichever instance chained it.
+          const mine = await db.kysely.selectFrom('audit_log').select('id').where('record_id', '=', `two${i}`).execute();
+          expect(mine).toHaveLength(1);
+        }),
+      );
+      const rows = await allEntries(db);
+      expect(rows.slice(start)).toHaveLength(60);
+      expectLinearChain(rows);
+    } finally {
+      await other.close();
+    }
   });
 
   it('refuses to append outside a transaction', async () => {

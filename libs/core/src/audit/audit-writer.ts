@@ -1,6 +1,6 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { AuditOperation, GlobalDatabase, SqlDialect } from '@snackbase/db';
-import { auditChecksum, type AuditLogEntry, type ChainedFields } from './audit-entry';
+import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
+import type { AuditOperation, GlobalDatabase, SnackDatabase, SqlDialect } from '@snackbase/db';
+import { auditChecksum, CHECKSUM_FIELDS, type AuditLogEntry, type ChainedFields } from './audit-entry';
 import { canonicalize, type JsonValue } from './canonical-json';
 import { wellFormed } from './audit-value';
 
@@ -79,9 +79,12 @@ export async function lockAuditChain(trx: Transaction<GlobalDatabase>, dialect: 
   if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY}::bigint)`.execute(trx);
 }
 
+const HEAD_QUERY = CompiledQuery.raw('select "id", "checksum" from "audit_log" order by "id" desc limit 1');
+
 /** The last entry of the chain (highest id), or undefined for an empty log. */
 export async function readAuditHead(db: Kysely<GlobalDatabase>): Promise<{ id: number; checksum: string } | undefined> {
-  const row = await db.selectFrom('audit_log').select(['id', 'checksum']).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  // Written once (not through the query builder): every audited write reads the head.
+  const row = (await db.executeQuery<{ id: number | string; checksum: string }>(HEAD_QUERY)).rows[0];
   return row ? { id: Number(row.id), checksum: row.checksum } : undefined;
 }
 
@@ -97,6 +100,11 @@ export async function appendAuditEntries(trx: Transaction<GlobalDatabase>, diale
   if (!trx.isTransaction) throw new Error('appendAuditEntries needs a transaction: the chain head must be read and extended atomically');
   if (entries.length === 0) return [];
   await lockAuditChain(trx, dialect);
+  return extendLockedChain(trx, dialect, entries);
+}
+
+/** {@link appendAuditEntries} for a caller that already holds the chain lock in `trx`. */
+async function extendLockedChain(trx: Transaction<GlobalDatabase>, dialect: SqlDialect, entries: readonly AuditEntryInput[]): Promise<AuditLogEntry[]> {
   const head = await readAuditHead(trx);
   const occurredAt = new Date().toISOString();
   let previous = head?.checksum ?? null;
@@ -109,8 +117,74 @@ export async function appendAuditEntries(trx: Transaction<GlobalDatabase>, diale
   });
   // Chunks keep each statement under SQLite's and PostgreSQL's bound-parameter limits.
   for (let i = 0; i < stored.length; i += INSERT_CHUNK) {
-    const rows = stored.slice(i, i + INSERT_CHUNK).map((e) => ({ ...e, extra_metadata: e.extra_metadata === null ? null : canonicalize(e.extra_metadata) }));
-    await trx.insertInto('audit_log').values(rows).execute();
+    const chunk = stored.slice(i, i + INSERT_CHUNK);
+    const params: unknown[] = [];
+    for (const e of chunk) for (const column of STORED_COLUMNS) params.push(column === 'extra_metadata' && e.extra_metadata !== null ? canonicalize(e.extra_metadata) : e[column]);
+    await trx.executeQuery(CompiledQuery.raw(insertSql(dialect, chunk.length), params));
   }
   return stored;
+}
+
+/** Every stored column of an entry, in the order of {@link insertSql}'s placeholders. */
+const STORED_COLUMNS = ['id', ...CHECKSUM_FIELDS, 'checksum'] as const;
+const insertSqlCache = new Map<string, string>();
+
+/**
+ * `insert into audit_log (…) values (…), …` for `rows` rows, written once per dialect and row
+ * count: every write appends entries, and building the statement through the query builder
+ * (an AST of rows × 21 values, then compiled) cost more than the insert itself.
+ */
+function insertSql(dialect: SqlDialect, rows: number): string {
+  const key = `${dialect}:${rows}`;
+  let text = insertSqlCache.get(key);
+  if (text === undefined) {
+    let n = 0;
+    const placeholder = dialect === 'postgres' ? () => `$${++n}` : () => '?';
+    const values = Array.from({ length: rows }, () => `(${STORED_COLUMNS.map(placeholder).join(', ')})`).join(', ');
+    text = `insert into "audit_log" (${STORED_COLUMNS.map((c) => `"${c}"`).join(', ')}) values ${values}`;
+    if (insertSqlCache.size < 64) insertSqlCache.set(key, text);
+  }
+  return text;
+}
+
+/**
+ * Stages one change's `entries` in the writer's transaction `trx` (table `audit_pending`): they
+ * commit or roll back with the write, without the chain lock, and {@link chainStagedEntries}
+ * appends them to the chain afterwards. `occurred_at` is fixed here, at the time of the write.
+ */
+export async function stageAuditEntries(trx: Transaction<GlobalDatabase>, entries: readonly AuditEntryInput[]): Promise<void> {
+  if (entries.length === 0) return;
+  const occurredAt = new Date().toISOString();
+  const stamped = entries.map((e) => (e.occurred_at ? e : { ...e, occurred_at: occurredAt }));
+  await trx.insertInto('audit_pending').values({ entries: JSON.stringify(stamped) }).execute();
+}
+
+/**
+ * One chaining round: under the chain lock, takes up to `limit` staged changes (oldest first,
+ * each change's entries in order) out of `audit_pending`, appends them to the chain, in one
+ * transaction: they are chained exactly once or, if anything fails, stay staged. Returns how
+ * many changes it chained. Rounds of any number of instances may run at once: the lock
+ * serialises them and each sees the rows the previous one took as gone.
+ */
+export async function chainStagedEntries(db: SnackDatabase, limit: number): Promise<number> {
+  return db.transaction(async (trx) => {
+    await lockAuditChain(trx, db.dialect);
+    // One statement takes and removes the batch (by id: on PostgreSQL a lower id can commit
+    // after a higher one was chained, so no range delete). RETURNING has no order: sort.
+    const oldest = trx.selectFrom('audit_pending').select('id').orderBy('id').limit(limit);
+    const staged = await trx.deleteFrom('audit_pending').where('id', 'in', oldest).returning(['id', 'entries']).execute();
+    if (staged.length === 0) return 0;
+    staged.sort((a, b) => Number(a.id) - Number(b.id));
+    await extendLockedChain(
+      trx,
+      db.dialect,
+      staged.flatMap((row) => JSON.parse(row.entries) as AuditEntryInput[]),
+    );
+    return staged.length;
+  });
+}
+
+/** True when some change waits in `audit_pending` (one indexed read, no transaction). */
+export async function hasStagedEntries(db: SnackDatabase): Promise<boolean> {
+  return (await db.kysely.selectFrom('audit_pending').select('id').limit(1).executeTakeFirst()) !== undefined;
 }

@@ -6,33 +6,31 @@ export class CanonicalJsonError extends TypeError {
   override readonly name = 'CanonicalJsonError';
 }
 
-const SHORT_ESCAPES: Readonly<Record<number, string>> = { 0x08: '\\b', 0x09: '\\t', 0x0a: '\\n', 0x0c: '\\f', 0x0d: '\\r', 0x22: '\\"', 0x5c: '\\\\' };
-
 /**
  * A string as RFC 8785 §3.2.2.2 writes it: `"` and `\` escaped, control characters as the
- * short escapes or `\u00xx` (lowercase hex), everything else literal. Lone surrogates are
- * refused because I-JSON forbids them.
+ * short escapes or `\u00xx` (lowercase hex), everything else literal. That is exactly what
+ * `JSON.stringify` writes for a well-formed string (RFC 8785 defines its serialisation after
+ * ECMAScript's), so it does the work; lone surrogates are refused because I-JSON forbids them
+ * (`JSON.stringify` would escape them instead).
  */
 export function canonicalString(value: string): string {
-  let out = '"';
+  if (!isWellFormed(value)) throw new CanonicalJsonError(`lone surrogate at index ${loneSurrogateAt(value)}`);
+  return JSON.stringify(value);
+}
+
+// ES2024's String.prototype.isWellFormed (Node 20 has it; the project's TypeScript lib is ES2022).
+const isWellFormed = (value: string): boolean => (value as unknown as { isWellFormed(): boolean }).isWellFormed();
+
+function loneSurrogateAt(value: string): number {
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdbff) {
       const next = value.charCodeAt(i + 1);
-      if (!(next >= 0xdc00 && next <= 0xdfff)) throw new CanonicalJsonError(`lone surrogate at index ${i}`);
-      out += value[i] + value[i + 1];
-      i++;
-    } else if (c >= 0xdc00 && c <= 0xdfff) {
-      throw new CanonicalJsonError(`lone surrogate at index ${i}`);
-    } else if (SHORT_ESCAPES[c] !== undefined) {
-      out += SHORT_ESCAPES[c];
-    } else if (c < 0x20) {
-      out += `\\u${c.toString(16).padStart(4, '0')}`;
-    } else {
-      out += value[i];
-    }
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+      else return i;
+    } else if (c >= 0xdc00 && c <= 0xdfff) return i;
   }
-  return `${out}"`;
+  return -1;
 }
 
 /**
@@ -42,16 +40,6 @@ export function canonicalString(value: string): string {
 export function canonicalNumber(value: number): string {
   if (!Number.isFinite(value)) throw new CanonicalJsonError(`${value} has no JSON form`);
   return Object.is(value, -0) ? '0' : String(value);
-}
-
-/** Orders property names by their UTF-16 code units (RFC 8785 §3.2.3), not by code points. */
-function compareUtf16(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const d = a.charCodeAt(i) - b.charCodeAt(i);
-    if (d !== 0) return d;
-  }
-  return a.length - b.length;
 }
 
 /**
@@ -81,7 +69,8 @@ export function canonicalize(value: JsonValue): string {
   const obj = value as { readonly [key: string]: JsonValue | undefined };
   const members = Object.keys(obj)
     .filter((k) => obj[k] !== undefined)
-    .sort(compareUtf16)
+    // The default sort compares UTF-16 code units, the order RFC 8785 §3.2.3 asks for.
+    .sort()
     .map((k) => `${canonicalString(k)}:${canonicalize(obj[k] as JsonValue)}`);
   return `{${members.join(',')}}`;
 }

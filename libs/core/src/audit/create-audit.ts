@@ -11,7 +11,8 @@ import type { JsonValue } from './canonical-json';
 import { exportAuditLog, type AuditExportFormat } from './audit-export';
 import { checkedFilters, filteredAuditLog, normaliseListQuery, type AuditFilters, type AuditListQuery } from './audit-query';
 import { verifyAuditChain, type AuditHead, type VerifyOptions, type VerifyResult } from './audit-verify';
-import { appendAuditEntries, readAuditHead, type AuditEntryInput } from './audit-writer';
+import { appendAuditEntries, readAuditHead, stageAuditEntries, type AuditEntryInput } from './audit-writer';
+import { createAuditChainer } from './audit-chainer';
 import { createModelEvents } from './model-events';
 import type { AppHooks } from '../events/create-app-hooks';
 
@@ -76,19 +77,36 @@ export function createAudit(deps: AuditDeps) {
   const { db, config, logger } = deps;
   const models = deps.hooks ? createModelEvents({ db, hooks: deps.hooks }) : undefined;
 
-  function append(trx: Transaction<GlobalDatabase>, ctx: RequestContext, change: AuditChange): Promise<AuditLogEntry[]> {
+  const chainer = createAuditChainer({ db, logger });
+  // Transactions that already settle the chain after commit: one settle per transaction.
+  const settling = new WeakSet<Transaction<GlobalDatabase>>();
+
+  async function stage(trx: Transaction<GlobalDatabase>, ctx: RequestContext, change: AuditChange): Promise<void> {
     const columns = diffChange(change);
     const common = { operation: change.operation, table_name: change.table, record_id: String(change.recordId), account_id: accountOf(change), ...actorOf(ctx) };
     const metadata = metadataOf(ctx, change);
     const entries = columns.map((c) => ({ ...common, column_name: c.column, old_value: c.oldValue, new_value: c.newValue, extra_metadata: metadata }));
-    return appendAuditEntries(trx, db.dialect, entries);
+    // SQLite: the transaction already holds the database's one write lock, so chaining in it
+    // costs no waiting, and staging would add a round per write (SQLite runs writes one at a
+    // time, so rounds would not batch). PostgreSQL: stage, and chain after commit in batches.
+    if (db.dialect === 'sqlite') {
+      await appendAuditEntries(trx, db.dialect, entries);
+      return;
+    }
+    await stageAuditEntries(trx, entries);
+    if (entries.length > 0 && !settling.has(trx)) {
+      settling.add(trx);
+      db.afterCommit(trx, chainer.settle);
+    }
   }
 
   return {
     /**
-     * Appends one entry per changed column of `change`, inside `trx` (so they commit or roll back
-     * with the write), with the caller of `ctx` as principal; anonymous callers are recorded with
-     * null user columns rather than skipped (§12.5 item 40). Make it the transaction's last write.
+     * Records one entry per changed column of `change`, with the caller of `ctx` as principal;
+     * anonymous callers are recorded with null user columns rather than skipped (§12.5 item 40).
+     * The entries are staged inside `trx` (so they commit or roll back with the write) and
+     * chained once `trx` commits, before `db.transaction` resolves: when the write is answered
+     * its entries are in the chain. Writes no longer wait for each other's commits to chain.
      *
      * It is also where system-table writes fire their `model.*` events (not collection tables:
      * those fire `record.*`): first the `model.before*` handlers, awaited inside `trx` — one that
@@ -97,18 +115,23 @@ export function createAudit(deps: AuditDeps) {
      * are never audited fire nothing; with audit logging off the events still fire, no entry is written.
      * @example await db.transaction(async (trx) => { …write…; await audit.record(trx, ctx, { operation: 'UPDATE', table: 'groups', recordId: id, before, after }); });
      */
-    async record(trx: Transaction<GlobalDatabase>, ctx: RequestContext, change: AuditChange): Promise<AuditLogEntry[]> {
-      if (SKIPPED_TABLES.has(change.table)) return [];
+    async record(trx: Transaction<GlobalDatabase>, ctx: RequestContext, change: AuditChange): Promise<void> {
+      if (SKIPPED_TABLES.has(change.table)) return;
       const events = models?.fires(change.table) ? models : undefined;
       await events?.before(ctx, change);
-      const entries = config.auditLoggingEnabled ? await append(trx, ctx, change) : [];
+      if (config.auditLoggingEnabled) await stage(trx, ctx, change);
       events?.queueAfter(trx, ctx, change);
-      return entries;
     },
+
+    /** Chains entries left staged by an earlier run, then keeps sweeping for such leftovers. */
+    start: () => chainer.start(),
+    /** Stops the sweeping and waits for the chaining round in progress. */
+    stop: () => chainer.stop(),
 
     /** A filtered, sorted page of entries (secondary order: id descending). */
     async list(query: AuditListQuery): Promise<AuditListPage> {
       const q = normaliseListQuery(query);
+      await chainer.catchUp();
       const base = filteredAuditLog(db.kysely, q);
       const total = Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
       const rows = await base.selectAll().orderBy(q.sortBy, q.sortOrder).orderBy('id', 'desc').limit(q.limit).offset(q.skip).execute();
@@ -117,6 +140,7 @@ export function createAudit(deps: AuditDeps) {
 
     /** One entry; 404 `Audit log entry <id> not found`. */
     async get(id: number): Promise<AuditLogEntry> {
+      await chainer.catchUp();
       const row = Number.isSafeInteger(id) ? await db.kysely.selectFrom('audit_log').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
       if (!row) throw notFound(`Audit log entry ${id} not found`);
       return entryFromRow(row);
@@ -124,11 +148,17 @@ export function createAudit(deps: AuditDeps) {
 
     /** CSV or JSON text chunks of the filtered log; bad filters throw here, before any chunk. */
     exportRows(filters: AuditFilters, format: AuditExportFormat): AsyncIterable<string> {
-      return exportAuditLog(db.kysely, checkedFilters(filters), format);
+      const checked = checkedFilters(filters);
+      const chained = chainer.catchUp();
+      return (async function* () {
+        await chained;
+        yield* exportAuditLog(db.kysely, checked, format);
+      })();
     },
 
     /** Walks the chain and names the first broken entry (see {@link verifyAuditChain}). */
     async verify(options: VerifyOptions = {}): Promise<VerifyResult> {
+      await chainer.catchUp();
       const result = await verifyAuditChain(db.kysely, options);
       if (!result.valid) logger.warn('audit chain broken', { first_broken_id: result.first_broken_id, reason: result.reason });
       return result;
@@ -136,6 +166,7 @@ export function createAudit(deps: AuditDeps) {
 
     /** The chain's last entry, to keep outside the database as an anchor for `verify`. */
     async exportHead(): Promise<ExportedHead> {
+      await chainer.catchUp();
       const head: AuditHead | undefined = await readAuditHead(db.kysely);
       return { id: head?.id ?? null, checksum: head?.checksum ?? null, exported_at: new Date().toISOString() };
     },

@@ -5,6 +5,7 @@ import { collectionsMigration } from './0003-collections';
 import { configurationAndMailMigration } from './0004-configuration-and-mail';
 import { auditLogMigration } from './0005-audit-log';
 import { automationMigration } from './0006-automation';
+import { auditPendingMigration } from './0007-audit-pending';
 
 /**
  * Every migration in order. Names are sortable and never change once released: Kysely's
@@ -17,4 +18,5 @@ export const SYSTEM_MIGRATIONS: ReadonlyArray<readonly [name: string, migration:
   ['0004-configuration-and-mail', configurationAndMailMigration],
   ['0005-audit-log', auditLogMigration],
   ['0006-automation', automationMigration],
+  ['0007-audit-pending', auditPendingMigration],
 ];

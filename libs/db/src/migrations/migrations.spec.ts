@@ -25,6 +25,7 @@ const APPENDIX_A_TABLES = [
   'email_templates',
   'email_logs',
   'audit_log',
+  'audit_pending',
   'webhooks',
   'webhook_deliveries',
   'jobs',

@@ -31,3 +31,12 @@ export interface AuditLogTable {
   previous_hash: string | null;
   extra_metadata: DbJson;
 }
+
+/**
+ * One change's audit entries staged by its write transaction (JSON array, in order) until the
+ * chainer appends them to `audit_log`. Rows are inserted and deleted, never updated.
+ */
+export interface AuditPendingTable {
+  id: Generated<number>;
+  entries: string;
+}

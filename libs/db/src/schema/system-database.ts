@@ -1,4 +1,4 @@
-import type { AuditLogTable } from './audit-tables';
+import type { AuditLogTable, AuditPendingTable } from './audit-tables';
 import type { ApiKeysTable, InvitationsTable, OAuthStatesTable, OneTimeTokensTable, RefreshTokensTable, TokenBlacklistTable } from './auth-tables';
 import type {
   EndpointExecutionsTable,
@@ -41,6 +41,7 @@ export interface SystemDatabase {
   email_logs: EmailLogsTable;
 
   audit_log: AuditLogTable;
+  audit_pending: AuditPendingTable;
 
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;

@@ -1,0 +1,88 @@
+import type { SnackDatabase } from '@snackbase/db';
+import type { Logger } from '../logging';
+import { chainStagedEntries, hasStagedEntries } from './audit-writer';
+
+/** Changes chained per transaction: enough to amortise a commit, small enough to keep it short. */
+const ROUND_LIMIT = 500;
+/** How often staged entries left by a crash or by an instance that stopped are looked for. */
+const SWEEP_MS = 2000;
+
+/** What {@link createAuditChainer} needs. */
+export interface AuditChainerDeps {
+  readonly db: SnackDatabase;
+  readonly logger: Logger;
+}
+
+/**
+ * Moves staged audit entries into the hash chain (see `chainStagedEntries`), one round at a
+ * time per instance. Writers stage their entries in their own transaction and then await
+ * {@link AuditChainer.settle}, so a write is answered only once its entries are in the chain,
+ * while every write that commits during a round shares the next one: one chain-lock hold and
+ * one commit for many writes, where chaining inside each write serialised them all.
+ */
+export function createAuditChainer(deps: AuditChainerDeps) {
+  const { db, logger } = deps;
+  let current: Promise<void> | undefined;
+  let queued: Promise<void> | undefined;
+  let sweeper: NodeJS.Timeout | undefined;
+
+  /** Rounds until nothing was left over; a failure is logged and the rows wait for the next. */
+  async function drain(): Promise<void> {
+    try {
+      while ((await chainStagedEntries(db, ROUND_LIMIT)) === ROUND_LIMIT);
+    } catch (error) {
+      logger.error('audit chaining failed; staged entries stay staged and are retried', { error: (error as Error)?.message ?? String(error) });
+    }
+  }
+
+  /**
+   * Resolves once every entry staged before the call is chained (by this instance or another).
+   * Never rejects: a write that committed is not failed afterwards because chaining failed.
+   */
+  function settle(): Promise<void> {
+    if (!current) {
+      current = drain().finally(() => (current = undefined));
+      return current;
+    }
+    // A round in progress may have read the staged rows before the caller's commit: wait for
+    // the one after it, which every caller arriving meanwhile shares.
+    queued ??= current.then(() => {
+      queued = undefined;
+      return settle();
+    });
+    return queued;
+  }
+
+  /**
+   * {@link settle} when anything is staged: for readers of the log, and for entries another
+   * instance staged and did not chain (it crashed or stopped between commit and round).
+   */
+  async function catchUp(): Promise<void> {
+    try {
+      if (!(await hasStagedEntries(db))) return;
+    } catch (error) {
+      logger.error('audit chaining check failed', { error: (error as Error)?.message ?? String(error) });
+      return;
+    }
+    await settle();
+  }
+
+  return {
+    settle,
+    catchUp,
+    /** Chains what an earlier run left staged, then sweeps every {@link SWEEP_MS} for more. */
+    async start(): Promise<void> {
+      await catchUp();
+      sweeper ??= setInterval(() => void catchUp(), SWEEP_MS).unref();
+    },
+    /** Stops sweeping and waits for the round in progress. */
+    async stop(): Promise<void> {
+      if (sweeper) clearInterval(sweeper);
+      sweeper = undefined;
+      await (queued ?? current);
+    },
+  };
+}
+
+/** The audit chainer of the core. */
+export type AuditChainer = ReturnType<typeof createAuditChainer>;
