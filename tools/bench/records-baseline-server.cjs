@@ -18,7 +18,7 @@ const sqlite = url.startsWith('sqlite');
 function openSqlite() {
   const db = new (require('better-sqlite3'))(url.replace(/^sqlite:\/\/\//, ''));
   // The pragmas SnackBase sets (libs/db/src/sqlite-connection.ts), so both read the same way.
-  for (const p of ['busy_timeout = 5000', 'journal_mode = WAL', 'synchronous = NORMAL', 'cache_size = -64000', 'temp_store = MEMORY', 'mmap_size = 268435456']) db.pragma(p);
+  for (const p of ['busy_timeout = 5000', 'journal_mode = WAL', 'synchronous = NORMAL', 'cache_size = -16000', 'temp_store = MEMORY', 'mmap_size = 0']) db.pragma(p);
   return db;
 }
 const dialect = sqlite ? new SqliteDialect({ database: openSqlite() }) : new PostgresDialect({ pool: new (require('pg').Pool)({ connectionString: url, max: 15 }) });

@@ -58,6 +58,9 @@ const SEED_BATCH = 500;
 const VIEW_IDS_PER_ACCOUNT = 200;
 
 const log = (line) => process.stderr.write(`[records-bench] ${line}\n`);
+// The V8 flags `npm start` and the Dockerfile run the server with; the bare server gets them
+// too, so both run on the same runtime settings.
+const RUNTIME_FLAGS = ['--max-semi-space-size=4'];
 const pick = (list) => list[Math.floor(Math.random() * list.length)];
 async function api(base, method, path, token, body) {
   const res = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -199,7 +202,8 @@ async function benchDialect(dialect) {
     SNACKBASE_SUPERADMIN_EMAIL: 'bench@example.com', SNACKBASE_SUPERADMIN_PASSWORD: adminPassword, SNACKBASE_RATE_LIMIT_ENABLED: 'false',
     SNACKBASE_AUTH_RATE_LIMIT_PER_IP: '0', SNACKBASE_AUTH_RATE_LIMIT_PER_IDENTITY: '0', NODE_ENV: 'production' };
   // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server (profile before you optimise).
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // Started as `npm start` and the Dockerfile start it (RUNTIME_FLAGS), plus any extra flags.
+  const nodeArgs = [...RUNTIME_FLAGS, ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const server = spawn(process.execPath, [...nodeArgs, process.env.BENCH_SERVER_MAIN ?? join(root, 'dist/apps/api/main.js'), 'serve'], { env, cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
   const base = `http://127.0.0.1:${port}`;
   let baseline;
@@ -218,7 +222,7 @@ async function benchDialect(dialect) {
       users.push({ token, viewIds: a.viewIds });
     }
     const baselinePort = await freePort();
-    baseline = fork(join(root, 'tools/bench/records-baseline-server.cjs'), [String(baselinePort), db.url, secret, TABLE], { stdio: 'inherit' });
+    baseline = fork(join(root, 'tools/bench/records-baseline-server.cjs'), [String(baselinePort), db.url, secret, TABLE], { stdio: 'inherit', execArgv: RUNTIME_FLAGS });
     await new Promise((r) => baseline.once('message', r));
     const bare = `http://127.0.0.1:${baselinePort}`;
     const rows = [];

@@ -139,6 +139,14 @@ function nodeCommandOfStartScript(): string[] {
   return node;
 }
 
+/** `node [--flags…] script [args…]` split into its parts. */
+function splitNodeCommand(command: readonly string[]): { flags: string[]; script: string; args: string[] } {
+  const rest = command.slice(1);
+  const at = rest.findIndex((w) => !w.startsWith('-'));
+  if (at < 0) throw new Error(`no script in: ${command.join(' ')}`);
+  return { flags: rest.slice(0, at), script: rest[at] as string, args: rest.slice(at + 1) };
+}
+
 describe('Dockerfile', () => {
   const instructions = parseDockerfile(read('Dockerfile'));
   const stages = stagesOf(instructions);
@@ -202,20 +210,23 @@ describe('Dockerfile', () => {
   });
 
   it('starts with the same command as `npm start`, resolved in the image', () => {
-    const start = nodeCommandOfStartScript(); // e.g. node dist/apps/api/main.js serve
-    const [, script, ...args] = start;
+    const start = nodeCommandOfStartScript(); // e.g. node --max-semi-space-size=8 dist/apps/api/main.js serve
+    const { flags, script, args } = splitNodeCommand(start);
     expect(script).toMatch(/^dist\/apps\/api\//);
-    const apiDir = posix.dirname(script as string);
+    const apiDir = posix.dirname(script);
 
     const cmds = runtime.instructions.filter((i) => i.keyword === 'CMD');
     expect(cmds).toHaveLength(1);
     const cmd = execForm(cmds[0]?.args ?? '');
     const workdir = workdirOf(runtime);
     expect(cmd[0]).toBe('node');
+    const image = splitNodeCommand(cmd);
+    // The same runtime flags (V8 memory settings) in the image as with npm start.
+    expect(image.flags).toEqual(flags);
     // The workspace's dist/apps/api/<file> lands at <copy destination>/<file> in the image.
-    const expected = posix.join(imagePathOf(runtime, apiDir), posix.relative(apiDir, script as string));
-    expect(posix.resolve(workdir, cmd[1] ?? '')).toBe(expected);
-    expect(cmd.slice(2)).toEqual(args);
+    const expected = posix.join(imagePathOf(runtime, apiDir), posix.relative(apiDir, script));
+    expect(posix.resolve(workdir, image.script)).toBe(expected);
+    expect(image.args).toEqual(args);
     expect(runtime.instructions.some((i) => i.keyword === 'ENTRYPOINT')).toBe(false);
   });
 

@@ -29,7 +29,10 @@ function word(name: string, value: string): string {
 
 /** better-sqlite3 binds only numbers, strings, bigints, buffers and null: map the rest once here. */
 function toSqliteParam(value: unknown): unknown {
-  if (typeof value === 'boolean') return value ? 1 : 0;
+  // Strings and numbers first: nearly every parameter is one, and a write binds hundreds.
+  const type = typeof value;
+  if (type === 'string' || type === 'number' || value === null) return value;
+  if (type === 'boolean') return value ? 1 : 0;
   if (value instanceof Date) return value.toISOString();
   if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) return JSON.stringify(value);
   return value;
@@ -63,9 +66,9 @@ export function openSqlite(filename: string, options: SqliteOptions = {}): Sqlit
   raw.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
   if (!memory) raw.pragma(`journal_mode = ${word('journal mode', options.journalMode ?? 'WAL')}`);
   raw.pragma(`synchronous = ${word('synchronous', options.synchronous ?? 'NORMAL')}`);
-  raw.pragma(`cache_size = ${Math.trunc(options.cacheSize ?? -64000)}`);
+  raw.pragma(`cache_size = ${Math.trunc(options.cacheSize ?? -16000)}`);
   raw.pragma(`temp_store = ${word('temp store', options.tempStore ?? 'MEMORY')}`);
-  raw.pragma(`mmap_size = ${Math.trunc(options.mmapSize ?? 268435456)}`);
+  raw.pragma(`mmap_size = ${Math.trunc(options.mmapSize ?? 0)}`);
   raw.pragma(`foreign_keys = ${options.foreignKeys === false ? 'OFF' : 'ON'}`);
   const wal = !memory && String(raw.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
   let checkpointer: WalCheckpointer | undefined;

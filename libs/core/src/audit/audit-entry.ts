@@ -41,9 +41,48 @@ export const CHECKSUM_FIELDS = [
  * ISO-8601 UTC strings with milliseconds and `Z`.
  */
 export function auditChecksum(entry: ChainedFields): string {
+  return createHash('sha256').update(canonicalEntry(entry), 'utf8').digest('hex');
+}
+
+// The hashed members in RFC 8785 order (the default sort compares UTF-16 code units), split
+// around the one member that is not a string: `extra_metadata`.
+const SORTED_FIELDS = [...CHECKSUM_FIELDS].sort();
+const BEFORE_METADATA = SORTED_FIELDS.slice(0, SORTED_FIELDS.indexOf('extra_metadata'));
+const AFTER_METADATA = SORTED_FIELDS.slice(SORTED_FIELDS.indexOf('extra_metadata') + 1);
+
+// ES2024's String.prototype.isWellFormed (Node 20 has it; the project's TypeScript lib is ES2022).
+const isPlain = (value: unknown): value is string | null =>
+  value === null || (typeof value === 'string' && (value as unknown as { isWellFormed(): boolean }).isWellFormed());
+
+/**
+ * The RFC 8785 text of the hashed members. Every member but the metadata is a string or null,
+ * and for a well-formed string `JSON.stringify` writes exactly RFC 8785's form (the RFC defines
+ * its serialisation after ECMAScript's), in insertion order: so two plain objects in sorted key
+ * order, stringified whole, are the canonical text at a fraction of the member-by-member cost
+ * (this runs for every audited column of every write). Anything else takes the general path,
+ * which refuses what has no canonical form.
+ */
+export function canonicalEntry(entry: ChainedFields): string {
+  const before: Record<string, string | null> = {};
+  const after: Record<string, string | null> = {};
+  for (const field of BEFORE_METADATA) {
+    const value = entry[field] ?? null;
+    if (!isPlain(value)) return canonicalize(hashedMembers(entry));
+    before[field] = value;
+  }
+  for (const field of AFTER_METADATA) {
+    const value = entry[field] ?? null;
+    if (!isPlain(value)) return canonicalize(hashedMembers(entry));
+    after[field] = value;
+  }
+  return `${JSON.stringify(before).slice(0, -1)},"extra_metadata":${canonicalize(entry.extra_metadata ?? null)},${JSON.stringify(after).slice(1)}`;
+}
+
+/** The hashed members as one object (reference §7.3). */
+export function hashedMembers(entry: ChainedFields): Record<string, JsonValue> {
   const hashed: Record<string, JsonValue> = {};
   for (const field of CHECKSUM_FIELDS) hashed[field] = entry[field] ?? null;
-  return createHash('sha256').update(canonicalize(hashed), 'utf8').digest('hex');
+  return hashed;
 }
 
 /** A row as either dialect reads it back, as an {@link AuditLogEntry} (ids as numbers, JSON parsed). */

@@ -36,4 +36,62 @@ describe('createAccountRowsCache', () => {
     expect(await cache.of('a')).toEqual(['row']);
     await bus.close();
   });
+
+  it('renews an entry in the background once half its TTL has passed, and blocks only once it expired', async () => {
+    jest.useFakeTimers({ now: 0, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      const bus = createCacheBus({ logger });
+      let loads = 0;
+      let release: (() => void) | undefined;
+      const cache = createAccountRowsCache(bus, 'webhooks', async () => {
+        loads += 1;
+        if (loads === 2) await new Promise<void>((r) => (release = r));
+        return [`v${loads}`];
+      });
+      expect(await cache.of('a')).toEqual(['v1']);
+      jest.setSystemTime(500);
+      expect(await cache.of('a')).toEqual(['v1']);
+      expect(loads).toBe(1); // young: no reload
+      jest.setSystemTime(1500);
+      // Past half the TTL: answered at once from the entry, one reload starts (not one per hit).
+      expect(await cache.of('a')).toEqual(['v1']);
+      expect(await cache.of('a')).toEqual(['v1']);
+      expect(loads).toBe(2);
+      release?.();
+      await new Promise((r) => setImmediate(r));
+      expect(await cache.of('a')).toEqual(['v2']);
+      expect(loads).toBe(2);
+      // Nobody asked for a whole TTL: the entry expired and the next caller waits for the load.
+      jest.setSystemTime(10_000);
+      expect(await cache.of('a')).toEqual(['v3']);
+      await bus.close();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('drops a background reload that an invalidation overtook', async () => {
+    jest.useFakeTimers({ now: 0, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      const bus = createCacheBus({ logger });
+      let loads = 0;
+      let release: (() => void) | undefined;
+      const cache = createAccountRowsCache(bus, 'webhooks', async () => {
+        loads += 1;
+        if (loads === 2) await new Promise<void>((r) => (release = r));
+        return [`v${loads}`];
+      });
+      await cache.of('a');
+      jest.setSystemTime(1500);
+      await cache.of('a'); // starts reload #2, held
+      bus.invalidate('webhooks', 'a');
+      expect(await cache.of('a')).toEqual(['v3']); // after the change: loaded anew
+      release?.();
+      await new Promise((r) => setImmediate(r));
+      expect(await cache.of('a')).toEqual(['v3']); // the overtaken reload did not replace it
+      await bus.close();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

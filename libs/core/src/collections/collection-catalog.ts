@@ -1,5 +1,6 @@
 import { fromDbJson, type SnackDatabase } from '@snackbase/db';
 import type { CacheBus } from '../cache-bus';
+import { dueForRefresh } from '../cache-bus/refresh-ahead';
 import {
   collectionTableName,
   LOCKED_RULES,
@@ -102,12 +103,19 @@ export function createCollectionCatalog(deps: { db: SnackDatabase; bus: CacheBus
     return next;
   };
 
-  const current = async (): Promise<Snapshot> => {
-    if (snapshot && snapshot.until > Date.now()) return snapshot;
-    loading ??= load().finally(() => {
+  const reload = (): Promise<Snapshot> =>
+    (loading ??= load().finally(() => {
       loading = undefined;
-    });
-    return loading;
+    }));
+
+  const current = async (): Promise<Snapshot> => {
+    const now = Date.now();
+    if (snapshot && snapshot.until > now) {
+      // Renewed in the background before it expires (a failure leaves it to expire).
+      if (!loading && dueForRefresh(snapshot.until, TTL_MS, now)) reload().catch(() => undefined);
+      return snapshot;
+    }
+    return reload();
   };
 
   const forget = () => {

@@ -1,6 +1,7 @@
 import type { SnackDatabase } from '@snackbase/db';
 import type { MacroRegistry } from '@snackbase/rules';
 import type { CacheBus } from '../cache-bus';
+import { dueForRefresh } from '../cache-bus/refresh-ahead';
 import { allMacros, buildRegistry } from './stored-macros';
 
 /**
@@ -27,6 +28,11 @@ export function createRegistryCache(deps: { db: SnackDatabase; bus: CacheBus }):
     return registry;
   };
 
+  const reload = (): Promise<MacroRegistry> =>
+    (loading ??= load().finally(() => {
+      loading = undefined;
+    }));
+
   deps.bus.on('macros', () => {
     generation += 1;
     cached = undefined;
@@ -35,11 +41,13 @@ export function createRegistryCache(deps: { db: SnackDatabase; bus: CacheBus }):
 
   return {
     async get() {
-      if (cached && cached.until > Date.now()) return cached.registry;
-      loading ??= load().finally(() => {
-        loading = undefined;
-      });
-      return loading;
+      const now = Date.now();
+      if (cached && cached.until > now) {
+        // Renewed in the background before it expires (a failure leaves it to expire).
+        if (!loading && dueForRefresh(cached.until, TTL_MS, now)) reload().catch(() => undefined);
+        return cached.registry;
+      }
+      return reload();
     },
   };
 }
