@@ -81,7 +81,7 @@ export function createAudit(deps: AuditDeps) {
   // Transactions that already settle the chain after commit: one settle per transaction.
   const settling = new WeakSet<Transaction<GlobalDatabase>>();
 
-  async function stage(trx: Transaction<GlobalDatabase>, ctx: RequestContext, change: AuditChange): Promise<void> {
+  async function write(trx: Transaction<GlobalDatabase>, ctx: RequestContext, change: AuditChange): Promise<void> {
     const columns = diffChange(change);
     const common = { operation: change.operation, table_name: change.table, record_id: String(change.recordId), account_id: accountOf(change), ...actorOf(ctx) };
     const metadata = metadataOf(ctx, change);
@@ -104,9 +104,10 @@ export function createAudit(deps: AuditDeps) {
     /**
      * Records one entry per changed column of `change`, with the caller of `ctx` as principal;
      * anonymous callers are recorded with null user columns rather than skipped (§12.5 item 40).
-     * The entries are staged inside `trx` (so they commit or roll back with the write) and
-     * chained once `trx` commits, before `db.transaction` resolves: when the write is answered
-     * its entries are in the chain. Writes no longer wait for each other's commits to chain.
+     * The entries are written inside `trx`, so they commit or roll back with the write: on
+     * SQLite appended to the chain there, on PostgreSQL staged and chained once `trx` commits,
+     * before `db.transaction` resolves (see `audit-chainer.ts`). Either way, when the write is
+     * answered its entries are in the chain.
      *
      * It is also where system-table writes fire their `model.*` events (not collection tables:
      * those fire `record.*`): first the `model.before*` handlers, awaited inside `trx` — one that
@@ -119,7 +120,7 @@ export function createAudit(deps: AuditDeps) {
       if (SKIPPED_TABLES.has(change.table)) return;
       const events = models?.fires(change.table) ? models : undefined;
       await events?.before(ctx, change);
-      if (config.auditLoggingEnabled) await stage(trx, ctx, change);
+      if (config.auditLoggingEnabled) await write(trx, ctx, change);
       events?.queueAfter(trx, ctx, change);
     },
 
