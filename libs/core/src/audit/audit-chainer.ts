@@ -58,6 +58,8 @@ export function createAuditChainer(deps: AuditChainerDeps) {
    * instance staged and did not chain (it crashed or stopped between commit and round).
    */
   async function catchUp(): Promise<void> {
+    // SQLite writes chain inside their own transaction and never stage (see `audit.record`).
+    if (db.dialect === 'sqlite') return;
     try {
       if (!(await hasStagedEntries(db))) return;
     } catch (error) {
@@ -73,7 +75,7 @@ export function createAuditChainer(deps: AuditChainerDeps) {
     /** Chains what an earlier run left staged, then sweeps every {@link SWEEP_MS} for more. */
     async start(): Promise<void> {
       await catchUp();
-      sweeper ??= setInterval(() => void catchUp(), SWEEP_MS).unref();
+      if (db.dialect === 'postgres') sweeper ??= setInterval(() => void catchUp(), SWEEP_MS).unref();
     },
     /** Stops sweeping and waits for the round in progress. */
     async stop(): Promise<void> {

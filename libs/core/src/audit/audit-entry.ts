@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AuditLogEntryResponse } from '@snackbase/contract';
 import { fromDbJson, type AuditOperation } from '@snackbase/db';
-import { canonicalize, type JsonValue } from './canonical-json';
+import { canonicalize, isWellFormed, type JsonValue } from './canonical-json';
 
 /** One stored audit row (spec §7.1): the contract's answer, with the typed operation and metadata. */
 export type AuditLogEntry = Omit<AuditLogEntryResponse, 'operation' | 'extra_metadata'> & {
@@ -50,9 +50,7 @@ const SORTED_FIELDS = [...CHECKSUM_FIELDS].sort();
 const BEFORE_METADATA = SORTED_FIELDS.slice(0, SORTED_FIELDS.indexOf('extra_metadata'));
 const AFTER_METADATA = SORTED_FIELDS.slice(SORTED_FIELDS.indexOf('extra_metadata') + 1);
 
-// ES2024's String.prototype.isWellFormed (Node 20 has it; the project's TypeScript lib is ES2022).
-const isPlain = (value: unknown): value is string | null =>
-  value === null || (typeof value === 'string' && (value as unknown as { isWellFormed(): boolean }).isWellFormed());
+const isPlain = (value: unknown): value is string | null => value === null || (typeof value === 'string' && isWellFormed(value));
 
 /**
  * The RFC 8785 text of the hashed members. Every member but the metadata is a string or null,

@@ -1,4 +1,4 @@
-import { canonicalize, canonicalNumber, type JsonValue } from './canonical-json';
+import { canonicalize, canonicalNumber, isWellFormed, type JsonValue } from './canonical-json';
 
 /** What a secret column's value is stored as, old and new alike. */
 export const REDACTED = '[redacted]';
@@ -32,9 +32,8 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 
 /** `text` with lone surrogates replaced by U+FFFD (what PostgreSQL stores; JCS refuses them). */
 export function wellFormed(text: string): string {
-  // isWellFormed (ES2024, Node 20; the project's TypeScript lib is ES2022) skips the regex for
-  // the usual, well-formed text.
-  return (text as unknown as { isWellFormed(): boolean }).isWellFormed() ? text : text.replace(LONE_SURROGATE, '\ufffd');
+  // The check skips the regex for the usual, well-formed text.
+  return isWellFormed(text) ? text : text.replace(LONE_SURROGATE, '\ufffd');
 }
 
 /** `value` as plain JSON: Dates as ISO strings, bigints as decimal strings, secret members redacted. */

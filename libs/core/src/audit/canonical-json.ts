@@ -18,8 +18,11 @@ export function canonicalString(value: string): string {
   return JSON.stringify(value);
 }
 
-// ES2024's String.prototype.isWellFormed (Node 20 has it; the project's TypeScript lib is ES2022).
-const isWellFormed = (value: string): boolean => (value as unknown as { isWellFormed(): boolean }).isWellFormed();
+/**
+ * True when `value` has no lone surrogate: ES2024's String.prototype.isWellFormed (Node 20 has
+ * it; the project's TypeScript lib is ES2022, hence the cast).
+ */
+export const isWellFormed = (value: string): boolean => (value as unknown as { isWellFormed(): boolean }).isWellFormed();
 
 function loneSurrogateAt(value: string): number {
   for (let i = 0; i < value.length; i++) {
