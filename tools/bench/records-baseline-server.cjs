@@ -59,11 +59,18 @@ app.get('/api/v1/records/:c', wrap(async (req, res) => {
   res.json({ items, total: Number(count.n), skip: 0, limit: 20 });
 }));
 
+// The same UUID version 7 ids SnackBase gives records (@snackbase/db timeOrderedId), so both
+// servers insert into their indexes the same way.
+function timeOrderedId() {
+  const time = Date.now().toString(16).padStart(12, '0');
+  return `${time.slice(0, 8)}-${time.slice(8)}-7${randomUUID().slice(15)}`;
+}
+
 app.post('/api/v1/records/:c', wrap(async (req, res) => {
   const c = caller(req, res);
   if (!c) return;
   const now = new Date().toISOString();
-  const row = { id: randomUUID(), account_id: c.account_id, created_at: now, created_by: c.user_id, updated_at: now, updated_by: c.user_id,
+  const row = { id: timeOrderedId(), account_id: c.account_id, created_at: now, created_by: c.user_id, updated_at: now, updated_by: c.user_id,
     title: String(req.body.title ?? ''), score: Number(req.body.score ?? 0), status: String(req.body.status ?? 'open') };
   await db.insertInto(table).values(row).execute();
   res.status(201).json(row);

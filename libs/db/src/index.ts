@@ -1,4 +1,5 @@
 export { columnTypes, fromDbBool, fromDbJson, nowIso } from './column-types';
+export { timeOrderedId } from './time-ordered-id';
 export type { ColumnTypes } from './column-types';
 export { createDatabase } from './create-database';
 export type { DatabaseOptions, SnackDatabase } from './create-database';

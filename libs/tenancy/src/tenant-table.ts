@@ -6,6 +6,7 @@ import {
   type InsertQueryBuilder,
   type InsertResult,
   type Kysely,
+  type QueryCreator,
   type SelectQueryBuilder,
   type Updateable,
   type UpdateQueryBuilder,
@@ -46,7 +47,7 @@ function refuseAccountId(values: object): void {
 // The builders are typed for the caller by the interface; inside, one untyped Kysely keeps the
 // generic plumbing readable. The scope condition is the one thing this file exists to add.
 function createTenantTable<DB, TB extends keyof DB & string>(
-  db: Kysely<any>, // eslint-disable-line @typescript-eslint/no-explicit-any
+  db: QueryCreator<any>, // eslint-disable-line @typescript-eslint/no-explicit-any
   scope: TenantScope,
   table: TB,
 ): TenantTable<DB, TB> {
@@ -88,12 +89,13 @@ export function tenantTable<TB extends TenantTableName>(
 /**
  * The same guard for a table that is not in the static schema (a collection's `col_<name>`).
  * Rows are untyped; the collection module validates them against the collection schema.
+ * `db` may also be a query creator carrying CTEs (`db.with(…)`): its statements start with them.
  */
 export function dynamicTenantTable(
-  db: Kysely<GlobalDatabase>,
+  db: QueryCreator<GlobalDatabase>,
   scope: TenantScope,
   table: string,
 ): TenantTable<Record<string, Record<string, unknown>>, string> {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(table)) throw new TenancyError(`invalid table name ${JSON.stringify(table)}`);
-  return createTenantTable(db as unknown as Kysely<Record<string, Record<string, unknown>>>, scope, table);
+  return createTenantTable(db as unknown as QueryCreator<Record<string, Record<string, unknown>>>, scope, table);
 }

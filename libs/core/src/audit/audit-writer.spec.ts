@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { createDatabase, migrateToLatest, type SnackDatabase } from '@snackbase/db';
 import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '@snackbase/testing';
 import type { RequestContext } from '../context';
@@ -7,6 +7,7 @@ import { auditChecksum, entryFromRow, type AuditLogEntry } from './audit-entry';
 import { appendAuditEntries, stageAuditEntries } from './audit-writer';
 import type { AuditChange } from './audit-diff';
 import { createAudit, type Audit } from './create-audit';
+import { createAppHooks } from '../events/create-app-hooks';
 
 const logger = createLogger({ level: 'error', format: 'json', silent: true });
 const ctx: RequestContext = {
@@ -195,6 +196,40 @@ describe.each(TEST_DIALECTS)('audit writer on %s', (dialect) => {
     } finally {
       await other.close();
     }
+  });
+
+  it('offers the single-statement form only where it applies', () => {
+    const change: AuditChange = { operation: 'CREATE', table: 'col_posts', recordId: 'x', after: { n: 1 } };
+    expect(audit.inStatement(db.kysely, ctx, change) !== undefined).toBe(dialect === 'postgres');
+    // Never-audited tables and tables whose writes fire model events keep the transaction form.
+    expect(audit.inStatement(db.kysely, ctx, { ...change, table: 'refresh_tokens' })).toBeUndefined();
+    const withEvents = createAudit({ db, config: { auditLoggingEnabled: true }, logger, hooks: createAppHooks(() => undefined) });
+    expect(withEvents.inStatement(db.kysely, ctx, { ...change, table: 'groups' })).toBeUndefined();
+  });
+
+  (dialect === 'postgres' ? it : it.skip)('stages a one-statement write with its entries atomically, chained once written() resolves', async () => {
+    await sql`create table col_single (id varchar(36) primary key, title text unique)`.execute(db.kysely);
+    const start = (await allEntries(db)).length;
+    const insert = async (id: string, title: string) => {
+      const single = audit.inStatement(db.kysely, ctx, { operation: 'CREATE', table: 'col_single', recordId: id, after: { id, title } });
+      if (!single) throw new Error('expected the single-statement form on PostgreSQL');
+      await (single.creator as unknown as Kysely<Record<string, { id: string; title: string }>>).insertInto('col_single').values({ id, title }).execute();
+      await single.written();
+    };
+    await Promise.all(Array.from({ length: 30 }, (_, i) => insert(`s${i}`, `t${i}`)));
+    // Written means chained: both columns of every row, one linear chain, nothing left staged.
+    const rows = await allEntries(db);
+    expect(rows.slice(start)).toHaveLength(60);
+    expectLinearChain(rows);
+    expect(await db.kysely.selectFrom('audit_pending').select('id').execute()).toEqual([]);
+    // A statement that fails (duplicate title) stages nothing: entries exist only for rows that exist.
+    expect(await rejection(insert('dup', 't0'))).toMatch(/duplicate key|unique/i);
+    expect(await db.kysely.selectFrom('audit_pending').select('id').execute()).toEqual([]);
+    expect(await allEntries(db)).toHaveLength(rows.length);
+    // With audit logging off the statement is the caller's alone.
+    const off = createAudit({ db, config: { auditLoggingEnabled: false }, logger });
+    const plain = off.inStatement(db.kysely, ctx, { operation: 'CREATE', table: 'col_single', recordId: 'q', after: { id: 'q' } });
+    expect(plain?.creator).toBe(db.kysely);
   });
 
   it('refuses to append outside a transaction', async () => {

@@ -1,4 +1,4 @@
-import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type QueryCreator, type Transaction } from 'kysely';
 import type { AuditOperation, GlobalDatabase, SnackDatabase, SqlDialect } from '@snackbase/db';
 import { auditChecksum, CHECKSUM_FIELDS, type AuditLogEntry, type ChainedFields } from './audit-entry';
 import { canonicalize, type JsonValue } from './canonical-json';
@@ -154,9 +154,26 @@ function insertSql(dialect: SqlDialect, rows: number): string {
  */
 export async function stageAuditEntries(trx: Transaction<GlobalDatabase>, entries: readonly AuditEntryInput[]): Promise<void> {
   if (entries.length === 0) return;
+  await trx.insertInto('audit_pending').values(stagedRow(entries)).execute();
+}
+
+/**
+ * {@link stageAuditEntries} as a data-modifying CTE on `creator` (PostgreSQL): the statement
+ * built from the returned creator writes its row and stages the entries atomically, on its own,
+ * so a single-row write needs no BEGIN/COMMIT round trips. PostgreSQL runs a data-modifying
+ * CTE whether or not the main statement names it.
+ * @example await stagedWith(db.kysely, entries).insertInto('col_posts').values(row).execute();
+ */
+export function stagedWith(creator: QueryCreator<GlobalDatabase>, entries: readonly AuditEntryInput[]): QueryCreator<GlobalDatabase> {
+  if (entries.length === 0) return creator;
+  const row = stagedRow(entries);
+  return creator.with('audit_staged', (qc) => qc.insertInto('audit_pending').values(row)) as unknown as QueryCreator<GlobalDatabase>;
+}
+
+/** The `audit_pending` row of one change: its entries, `occurred_at` fixed now, at the write. */
+function stagedRow(entries: readonly AuditEntryInput[]): { entries: string } {
   const occurredAt = new Date().toISOString();
-  const stamped = entries.map((e) => (e.occurred_at ? e : { ...e, occurred_at: occurredAt }));
-  await trx.insertInto('audit_pending').values({ entries: JSON.stringify(stamped) }).execute();
+  return { entries: JSON.stringify(entries.map((e) => (e.occurred_at ? e : { ...e, occurred_at: occurredAt }))) };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import type { QueryCreator, Transaction } from 'kysely';
 import type { GlobalDatabase, SnackDatabase } from '@snackbase/db';
 import type { Config } from '../config';
 import type { RequestContext } from '../context';
@@ -11,7 +11,7 @@ import type { JsonValue } from './canonical-json';
 import { exportAuditLog, type AuditExportFormat } from './audit-export';
 import { checkedFilters, filteredAuditLog, normaliseListQuery, type AuditFilters, type AuditListQuery } from './audit-query';
 import { verifyAuditChain, type AuditHead, type VerifyOptions, type VerifyResult } from './audit-verify';
-import { appendAuditEntries, readAuditHead, stageAuditEntries, type AuditEntryInput } from './audit-writer';
+import { appendAuditEntries, readAuditHead, stageAuditEntries, stagedWith, type AuditEntryInput } from './audit-writer';
 import { createAuditChainer } from './audit-chainer';
 import { createModelEvents } from './model-events';
 import type { AppHooks } from '../events/create-app-hooks';
@@ -81,11 +81,16 @@ export function createAudit(deps: AuditDeps) {
   // Transactions that already settle the chain after commit: one settle per transaction.
   const settling = new WeakSet<Transaction<GlobalDatabase>>();
 
-  async function write(trx: Transaction<GlobalDatabase>, ctx: RequestContext, change: AuditChange): Promise<void> {
+  /** One entry per changed column of `change`, with the caller of `ctx` as principal. */
+  function entriesOf(ctx: RequestContext, change: AuditChange): AuditEntryInput[] {
     const columns = diffChange(change);
     const common = { operation: change.operation, table_name: change.table, record_id: String(change.recordId), account_id: accountOf(change), ...actorOf(ctx) };
     const metadata = metadataOf(ctx, change);
-    const entries = columns.map((c) => ({ ...common, column_name: c.column, old_value: c.oldValue, new_value: c.newValue, extra_metadata: metadata }));
+    return columns.map((c) => ({ ...common, column_name: c.column, old_value: c.oldValue, new_value: c.newValue, extra_metadata: metadata }));
+  }
+
+  async function write(trx: Transaction<GlobalDatabase>, ctx: RequestContext, change: AuditChange): Promise<void> {
+    const entries = entriesOf(ctx, change);
     // SQLite: the transaction already holds the database's one write lock, so chaining in it
     // costs no waiting, and staging would add a round per write (SQLite runs writes one at a
     // time, so rounds would not batch). PostgreSQL: stage, and chain after commit in batches.
@@ -122,6 +127,25 @@ export function createAudit(deps: AuditDeps) {
       await events?.before(ctx, change);
       if (config.auditLoggingEnabled) await write(trx, ctx, change);
       events?.queueAfter(trx, ctx, change);
+    },
+
+    /**
+     * A single-statement form of {@link record} for a write that is one statement, where it
+     * applies: PostgreSQL, a table that fires no `model.*` events. `creator` comes back with
+     * the change's entries staged in a CTE (or as it was, with audit logging off), so the
+     * statement built from it writes the row and its entries atomically without a transaction
+     * (three round trips fewer than BEGIN, write, stage, COMMIT); once that statement has
+     * resolved, await `written()`, which chains the entries as a committed transaction would.
+     * Undefined where it does not apply: use {@link record} inside a transaction.
+     * @example
+     * const single = audit.inStatement(db.kysely, ctx, change);
+     * if (single) { await single.creator.insertInto(table).values(row).execute(); await single.written(); }
+     */
+    inStatement(creator: QueryCreator<GlobalDatabase>, ctx: RequestContext, change: AuditChange): { creator: QueryCreator<GlobalDatabase>; written: () => Promise<void> } | undefined {
+      if (db.dialect !== 'postgres' || SKIPPED_TABLES.has(change.table) || models?.fires(change.table)) return undefined;
+      const entries = config.auditLoggingEnabled ? entriesOf(ctx, change) : [];
+      if (entries.length === 0) return { creator, written: async () => undefined };
+      return { creator: stagedWith(creator, entries), written: chainer.settle };
     },
 
     /** Chains entries left staged by an earlier run, then keeps sweeping for such leftovers. */

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import { fromDbBool, fromDbJson, nowIso, type GlobalDatabase, type SqlDialect } from '@snackbase/db';
+import { fromDbBool, fromDbJson, nowIso, timeOrderedId, type GlobalDatabase, type SqlDialect } from '@snackbase/db';
 import { accountScope, allAccounts, dynamicTenantTable } from '@snackbase/tenancy';
 import type { ExportedRecord, SkippedRecord } from '@snackbase/contract';
 import { collectionTableName, storedFields, type CollectionField, type CollectionModel } from './collection-model';
@@ -195,7 +194,7 @@ export async function insertRecords(
   const byAccount = new Map<string, Record<string, unknown>[]>();
   for (const r of keep) {
     const row: Record<string, unknown> = {
-      id: typeof r['id'] === 'string' && r['id'] ? r['id'] : randomUUID(),
+      id: typeof r['id'] === 'string' && r['id'] ? r['id'] : timeOrderedId(),
       created_at: r['created_at'] ?? now,
       created_by: r['created_by'] ?? importedBy,
       updated_at: r['updated_at'] ?? r['created_at'] ?? now,

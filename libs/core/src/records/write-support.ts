@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, QueryCreator, Transaction } from 'kysely';
 import type { GlobalDatabase, SqlDialect } from '@snackbase/db';
 import { accountScope, dynamicTenantTable, type TenantScope } from '@snackbase/tenancy';
 import type { RuleCaller, RuleGate } from '../access';
@@ -66,7 +66,7 @@ export function tableIn(trx: Db, scope: TenantScope, model: Pick<CollectionModel
 }
 
 /** The table confined to the one account a row belongs to. */
-export function tableOfAccount(trx: Db, accountId: string, model: Pick<CollectionModel, 'tableName'>) {
+export function tableOfAccount(trx: QueryCreator<GlobalDatabase>, accountId: string, model: Pick<CollectionModel, 'tableName'>) {
   return dynamicTenantTable(trx, accountScope(accountId), model.tableName);
 }
 
