@@ -38,6 +38,7 @@ export { createAstCache, type AstCache, type AstCacheOptions } from './lib/cache
 export { FIELD_TYPES, SYSTEM_FIELDS, type FieldDefinition, type FieldType } from './lib/resolver/field-type';
 export type {
   ColumnResolution,
+  ExpressionResolution,
   RejectedResolution,
   Resolution,
   RuleResolver,
@@ -45,7 +46,7 @@ export type {
   ValueResolution,
 } from './lib/resolver/rule-resolver';
 export { AUTH_VARIABLES, type AuthContext } from './lib/resolver/auth-context';
-export { createFilterResolver, type FilterResolverOptions } from './lib/resolver/create-filter-resolver';
+export { createFilterResolver, type ExpressionField, type FilterResolverOptions } from './lib/resolver/create-filter-resolver';
 export { createRuleResolver, type RuleResolverOptions } from './lib/resolver/create-rule-resolver';
 
 export type { BuiltinMacro, MacroContext, MacroDefinition, MacroFailure, UserMacro } from './lib/macros/macro-definition';

@@ -4,8 +4,9 @@ import { storedFields, type CollectionModel } from '../collections';
 const cache = new WeakMap<CollectionModel, readonly FieldDefinition[]>();
 
 /**
- * The fields rules and filters may name: the stored fields of the collection (computed fields
- * have no column). System fields are added by the resolvers. Memoised per model object: models
+ * The columns rules and filters may name: the stored fields of the collection (computed fields
+ * have no column: filters inline their expressions, records/computed-sql.ts). System fields are
+ * added by the resolvers. Memoised per model object: models
  * are immutable and replaced on change.
  */
 export function resolverFields(model: CollectionModel): readonly FieldDefinition[] {

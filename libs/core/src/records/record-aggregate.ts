@@ -37,7 +37,8 @@ const invalid = (title: string, message: string) => new AppError(400, 'invalid_a
 
 /**
  * The kind of a field the caller may aggregate or group by: a system field, or a readable stored
- * field whose column orders (not json, file or computed; the same fields `?sort=` takes). A
+ * field whose column orders (not json, file or computed: a computed value would need its SQL
+ * value turned into the API value here, as `?sort=` does for cursors; not done). A
  * hidden or masked field is refused exactly like an unknown one (no side channel: `max(salary)`
  * must not reveal what the field list or the mask hides).
  */
@@ -108,7 +109,7 @@ export async function aggregateRecords(
   const aggregates = parseFunctions(functionsText, model, readable);
   const groups = parseGroups(listParam(query, 'group_by') ?? [], model, readable);
   const filterText = textParam(query, 'filter');
-  const where = filterText ? compileFilter(filterText, readable, { dialect, tableAlias: table, cache: deps.cache }) : undefined;
+  const where = filterText ? compileFilter(filterText, model, readable, { dialect, tableAlias: table, cache: deps.cache }) : undefined;
   const havingText = textParam(query, 'having');
   const sqlOf = new Map(aggregates.map((a) => [a.alias, aggregateSql(dialect, table, a)]));
   const having = havingText ? havingSql(parseHaving(havingText, new Set(sqlOf.keys())), sqlOf, new Map(aggregates.map((a) => [a.alias, a]))) : undefined;

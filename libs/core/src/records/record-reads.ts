@@ -7,10 +7,10 @@ import type { RequestContext } from '../context';
 import { AppError, notFound } from '../errors';
 import { awaitBeforeHook, type RecordQuery } from '../events';
 import { aggregateRecords, type AggregateResult } from './record-aggregate';
-import { decodeCursor, encodeCursor } from './record-cursor';
+import { boundSortValue, decodeCursor, encodeCursor, rowSortValue, SORT_VALUE, withoutSortValue } from './record-cursor';
 import { assertExpandable, expandRecords, parseExpand, type ExpandContext, type ExpandTree } from './record-expand';
 import { compileFilter } from './record-filter';
-import { fromStoredRow, presentRecord, toStoredValue, fieldMapOf } from './record-row';
+import { fromStoredRow, presentRecord, fieldMapOf } from './record-row';
 import { gatedSelect, whereAll, type RecordSelect } from './record-select';
 import { keysetCondition, orderTerms, parseSort, type SortSpec } from './record-sort';
 import { MAX_LIMIT, parseListQuery, parseViewQuery, type ListQuery, type RawQuery } from './list-query';
@@ -140,41 +140,32 @@ export function createRecordReads(deps: RecordsDeps): RecordReads {
     return Number((row as { n?: unknown } | undefined)?.n ?? 0);
   }
 
-  /** The stored form of a cursor's sort value (booleans 1/0 on SQLite, timestamps ISO). */
-  function storedSortValue(model: CollectionModel, sort: SortSpec, value: unknown): unknown {
-    if (value === null) return null;
-    const field = fieldMapOf(model).get(sort.field);
-    return field ? toStoredValue(dialect, field, value) : value;
-  }
-
   async function cursorPage(
     t: ReadTarget,
     scope: TenantScope,
     q: ListQuery,
     sort: SortSpec,
     where: Expression<SqlBool> | undefined,
-  ): Promise<{ rows: Record<string, unknown>[]; hasMore: boolean }> {
+  ): Promise<{ rows: Record<string, unknown>[]; hasMore: boolean; prev: string | null; next: string | null }> {
     const backward = q.cursorBefore !== undefined;
     const text = backward ? (q.cursorBefore as string) : (q.cursor as string);
     // Backward pages read in the opposite order and are turned round, so `cursor_before`
     // returns the ADJACENT previous page in display order (spec §12.3 item 28).
     const readDirection = backward ? (sort.direction === 'asc' ? 'desc' : 'asc') : sort.direction;
     let qb = listSelect(t, scope, where);
+    if (sort.computed) qb = qb.select(sql`(${sort.computed})`.as(SORT_VALUE));
     if (text !== '') {
       const key = decodeCursor(text, backward ? 'cursor_before' : 'cursor', sort.kind);
-      qb = qb.where(keysetCondition(dialect, t.model.tableName, sort, { value: storedSortValue(t.model, sort, key.value), id: key.id }, readDirection === 'asc'));
+      qb = qb.where(keysetCondition(dialect, t.model.tableName, sort, { value: boundSortValue(t.model, sort, key.value, dialect), id: key.id }, readDirection === 'asc'));
     }
     for (const term of orderTerms(dialect, t.model.tableName, sort, readDirection)) qb = qb.orderBy(term);
     const rows = (await qb.limit(q.limit + 1).execute()) as Record<string, unknown>[];
     const hasMore = rows.length > q.limit;
     const page = rows.slice(0, q.limit);
-    return { rows: backward ? page.reverse() : page, hasMore };
-  }
-
-  function cursorOf(model: CollectionModel, sort: SortSpec, row: Record<string, unknown> | undefined): string | null {
-    if (!row) return null;
-    const value = fromStoredRow(model, { [sort.field]: row[sort.field] }, dialect)[sort.field] ?? null;
-    return encodeCursor({ value: value as string | number | boolean | null, id: String(row['id']) });
+    if (backward) page.reverse();
+    const cursorOf = (row: Record<string, unknown> | undefined) => (row ? encodeCursor({ value: rowSortValue(t.model, sort, row, dialect), id: String(row['id']) }) : null);
+    const [prev, next] = [cursorOf(page[0]), cursorOf(page.at(-1))];
+    return { rows: sort.computed ? page.map(withoutSortValue) : page, hasMore, prev, next };
   }
 
   return {
@@ -187,8 +178,8 @@ export function createRecordReads(deps: RecordsDeps): RecordReads {
       const scope = await deps.scopes.scopeOf(ctx, accountHeader);
       q = await beforeQuery(ctx, t.model, q);
       const readable = readableFields(t.model, t.caller, 'list');
-      const sort = parseSort(q.sort, t.model, readable);
-      const where = q.filter ? compileFilter(q.filter, readable, { dialect, tableAlias: t.model.tableName, cache: filterCache }) : undefined;
+      const sort = parseSort(q.sort, t.model, readable, dialect);
+      const where = q.filter ? compileFilter(q.filter, t.model, readable, { dialect, tableAlias: t.model.tableName, cache: filterCache }) : undefined;
       const expand = checkedExpand(t.model, q.expand, readable);
       const cursorMode = q.cursor !== undefined || q.cursorBefore !== undefined;
 
@@ -198,7 +189,7 @@ export function createRecordReads(deps: RecordsDeps): RecordReads {
         const [page, total] = await Promise.all([cursorPage(t, scope, q, sort, where), q.includeCount ? count(t, scope, where) : null]);
         rows = page.rows;
         const items = await present(t, scope, rows, 'list', q, expand);
-        result = { items, next_cursor: cursorOf(t.model, sort, rows.at(-1)), prev_cursor: cursorOf(t.model, sort, rows[0]), has_more: page.hasMore, total };
+        result = { items, next_cursor: page.next, prev_cursor: page.prev, has_more: page.hasMore, total };
       } else {
         let qb = listSelect(t, scope, where);
         for (const term of orderTerms(dialect, t.model.tableName, sort, sort.direction)) qb = qb.orderBy(term);

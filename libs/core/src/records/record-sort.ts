@@ -2,6 +2,7 @@ import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
 import type { SqlDialect } from '@snackbase/rules';
 import { AppError } from '../errors';
 import type { CollectionModel } from '../collections';
+import { computedValueSql, type ComputedSql } from './computed-sql';
 import type { ReadableFields } from './readable-fields';
 import { fieldMapOf } from './record-row';
 
@@ -15,6 +16,8 @@ export interface SortSpec {
   readonly kind: SortKind;
   /** System columns are NOT NULL: plain ORDER BY terms, so the `(account_id, created_at, id)` index serves them. */
   readonly system?: boolean;
+  /** A computed field: its expression's SQL is ordered and compared in place of a column. */
+  readonly computed?: Expression<unknown>;
 }
 
 export const DEFAULT_SORT = '-created_at';
@@ -49,9 +52,29 @@ export const systemColumnKind = (name: string): SortKind | undefined => ownKind(
 
 /**
  * The kind of a field type's column, or undefined when it has none that orders (json, file) or
- * no column at all (computed). Sorting, aggregating and grouping accept the same fields.
+ * no column at all (computed: see {@link computedKind}). Aggregating and grouping accept these.
  */
 export const fieldTypeKind = (type: string): SortKind | undefined => ownKind(FIELD_TYPE_KINDS, type);
+
+/** How a computed value compares, by the static type of its expression; json does not order. */
+const VALUE_TYPE_KINDS: Readonly<Record<string, SortKind>> = {
+  text: 'text',
+  date: 'text',
+  number: 'number',
+  boolean: 'boolean',
+  datetime: 'timestamp',
+};
+
+/**
+ * The kind of a computed field's value. The expression's own type decides, not `return_type`,
+ * which is informational and unchecked (spec §4.12): a `number` field over `concat(…)` yields
+ * text in SQL and in memory, and its cursors must hold text. An always-NULL (invalid) expression
+ * takes its `return_type`'s kind.
+ */
+export function computedKind(value: Pick<ComputedSql, 'type' | 'returnType'>): SortKind | undefined {
+  if (value.type === 'null') return ownKind(FIELD_TYPE_KINDS, value.returnType ?? 'text');
+  return ownKind(VALUE_TYPE_KINDS, value.type);
+}
 
 function invalidSort(message: string): AppError {
   return new AppError(400, 'invalid_sort', 'Invalid sort', message);
@@ -59,11 +82,12 @@ function invalidSort(message: string): AppError {
 
 /**
  * Parses `?sort=`: `-f` descending, `+f` or a bare `f` ascending (the reference sorted a bare
- * field descending, spec §12.3 item 33 — ascending is what every client expects). A field the
- * caller cannot read, an unknown one, a computed one (no column) or a json/file field is a 400,
- * never a silent fallback.
+ * field descending, spec §12.3 item 33 — ascending is what every client expects). A computed
+ * field sorts by its expression's SQL (spec §4.3 allows computed fields). A field the caller
+ * cannot read (hidden, or masked PII — computed fields over PII included) or an unknown one is
+ * the same 400, never a silent fallback; so is a json/file value.
  */
-export function parseSort(text: string | undefined, model: CollectionModel, readable: ReadableFields): SortSpec {
+export function parseSort(text: string | undefined, model: CollectionModel, readable: ReadableFields, dialect: SqlDialect): SortSpec {
   const raw = (text ?? DEFAULT_SORT).trim();
   const direction = raw.startsWith('-') ? 'desc' : 'asc';
   const field = raw.replace(/^[-+ ]/, '').trim();
@@ -72,10 +96,17 @@ export function parseSort(text: string | undefined, model: CollectionModel, read
   if (system) return { field, direction, kind: system, system: true };
   const def = readable.names.has(field) ? fieldMapOf(model).get(field) : undefined;
   if (!def) throw invalidSort(`Cannot sort by '${field.slice(0, 64)}': field does not exist in collection`);
-  if (def.type === 'computed') throw invalidSort(`Cannot sort by computed field '${field}': computed fields are evaluated after the query`);
+  if (def.type === 'computed') return computedSort(model, field, direction, dialect);
   const kind = fieldTypeKind(def.type);
   if (!kind) throw invalidSort(`Cannot sort by ${def.type} field '${field}'`);
   return { field, direction, kind };
+}
+
+function computedSort(model: CollectionModel, field: string, direction: 'asc' | 'desc', dialect: SqlDialect): SortSpec {
+  const value = computedValueSql(model, field, dialect);
+  const kind = value && computedKind(value);
+  if (!value || !kind) throw invalidSort(`Cannot sort by computed field '${field}': its value is json`);
+  return { field, direction, kind, computed: value.sql };
 }
 
 /**
@@ -89,16 +120,36 @@ export function sortExpression(dialect: SqlDialect, table: string, field: string
 }
 
 /**
+ * What a sort orders and compares: the column ({@link sortExpression}) or, for a computed
+ * field, its expression in parentheses (so `collate` binds to all of it), text in code-point
+ * order on PostgreSQL like a text column.
+ */
+function sortTerm(dialect: SqlDialect, table: string, sort: SortSpec): RawBuilder<unknown> {
+  if (!sort.computed) return sortExpression(dialect, table, sort.field, sort.kind, sort.system);
+  return sort.kind === 'text' && dialect === 'postgres' ? sql`(${sort.computed}) collate "C"` : sql`(${sort.computed})`;
+}
+
+/**
  * `ORDER BY` terms for a display direction: NULLs come first ascending and last descending on
  * both dialects (one total order, so the keyset conditions below match the ORDER BY exactly).
  */
 export function orderTerms(dialect: SqlDialect, table: string, sort: SortSpec, direction: 'asc' | 'desc'): RawBuilder<unknown>[] {
-  const s = sortExpression(dialect, table, sort.field, sort.kind, sort.system);
+  const s = sortTerm(dialect, table, sort);
   const id = sortExpression(dialect, table, 'id', 'text', true);
   if (sort.system) return direction === 'asc' ? [sql`${s} asc`, sql`${id} asc`] : [sql`${s} desc`, sql`${id} desc`];
   return direction === 'asc'
     ? [sql`${s} asc nulls first`, sql`${id} asc`]
     : [sql`${s} desc nulls last`, sql`${id} desc`];
+}
+
+/**
+ * The key as a parameter. PostgreSQL types a bare parameter from the other operand, and a
+ * computed number may be an integer (`length(title)`): a crafted cursor's 2.5 would then fail as
+ * integer input (a 500), so computed numbers bind as double precision.
+ */
+function keyValue(dialect: SqlDialect, sort: SortSpec, value: unknown): unknown {
+  if (value === null || !sort.computed || dialect !== 'postgres' || sort.kind !== 'number') return value;
+  return sql`cast(${value} as double precision)`;
 }
 
 /**
@@ -112,9 +163,9 @@ export function keysetCondition(
   key: { readonly value: unknown; readonly id: string },
   greater: boolean,
 ): Expression<SqlBool> {
-  const s = sortExpression(dialect, table, sort.field, sort.kind, sort.system);
+  const s = sortTerm(dialect, table, sort);
   const id = sortExpression(dialect, table, 'id', 'text', true);
-  const v = key.value;
+  const v = keyValue(dialect, sort, key.value);
   if (sort.system || v !== null) {
     // A NOT NULL column (or a non-null key of a column whose NULLs sort first ascending).
     const op = sql.raw(greater ? '>' : '<');

@@ -89,7 +89,7 @@ export async function explainRule(deps: RecordsDeps, cache: AstCache, ctx: Reque
     throw e;
   }
   const scope = accountScope(input.account_id);
-  const filter = input.filter ? compileFilter(input.filter, readableFields(model, caller, 'list'), { dialect: deps.db.dialect, tableAlias: model.tableName, cache }) : undefined;
+  const filter = input.filter ? compileFilter(input.filter, model, readableFields(model, caller, 'list'), { dialect: deps.db.dialect, tableAlias: model.tableName, cache }) : undefined;
   let qb = whereAll(gatedSelect(deps.db, scope, model, gate), [filter]).select(sql.ref(`${model.tableName}.id`).as('id'));
   if (input.record_id !== undefined) qb = qb.where(`${model.tableName}.id`, '=', input.record_id);
   const compiled = qb.compile();

@@ -1,6 +1,6 @@
 import type { CallNode, ComparisonNode, ExpressionNode, IdentifierNode, InNode, LiteralValue } from '../ast/expression-node';
 import type { RuleIssue, RuleIssueCode } from '../errors/rule-issue';
-import type { Resolution, RuleResolver } from '../resolver/rule-resolver';
+import type { ExpressionResolution, Resolution, RuleResolver } from '../resolver/rule-resolver';
 import { DATE_UNIT_SECONDS, FUNCTION_CATALOG, findFunction, isDateUnit, type ParamType } from './function-catalog';
 import { hasDanglingEscape } from './like-pattern';
 import { isOperatorAllowed, type MatrixOperator } from './operator-matrix';
@@ -27,6 +27,7 @@ export interface AnalyzeOptions {
 const INVALID: TypeInfo = { type: 'invalid', column: false };
 const BOOLEAN: TypeInfo = { type: 'boolean', column: false };
 const NUMBER: TypeInfo = { type: 'number', column: false };
+const NOTHING_REPORTED: ReadonlySet<ExpressionNode> = new Set();
 
 /**
  * Type-checks an (already macro-expanded) AST against a resolver and collects every problem at
@@ -34,7 +35,7 @@ const NUMBER: TypeInfo = { type: 'number', column: false };
  * types, unknown functions, wrong argument counts.
  */
 export function analyzeExpression(ast: ExpressionNode, resolver: RuleResolver, options: AnalyzeOptions = {}): Analysis {
-  const analyzer = new Analyzer(resolver, options.reported ?? new Set());
+  const analyzer = new Analyzer(resolver, options.reported ?? NOTHING_REPORTED);
   const root = analyzer.visit(ast);
   if (options.requireCondition !== false) analyzer.requireCondition(ast, root);
   return { issues: analyzer.issues, types: analyzer.types, resolutions: analyzer.resolutions };
@@ -42,12 +43,17 @@ export function analyzeExpression(ast: ExpressionNode, resolver: RuleResolver, o
 
 class Analyzer {
   readonly issues: RuleIssue[] = [];
-  readonly types = new Map<ExpressionNode, TypeInfo>();
-  readonly resolutions = new Map<IdentifierNode, Resolution>();
 
+  /**
+   * `types` and `resolutions` are shared with the analyzer of an expression field's body, so the
+   * compiler finds the body's nodes in the one {@link Analysis}; `inside` names that field.
+   */
   constructor(
     private readonly resolver: RuleResolver,
     private readonly reported: ReadonlySet<ExpressionNode>,
+    readonly types = new Map<ExpressionNode, TypeInfo>(),
+    readonly resolutions = new Map<IdentifierNode, Resolution>(),
+    private readonly inside?: string,
   ) {}
 
   visit(node: ExpressionNode): TypeInfo {
@@ -98,9 +104,32 @@ class Analyzer {
       this.report(resolution.code, resolution.message, node);
       return INVALID;
     }
+    if (resolution.kind === 'expression') return this.expressionField(node, resolution);
     this.resolutions.set(node, resolution);
     const type = valueTypeOfField(resolution.fieldType);
     return { type, fieldType: resolution.fieldType, column: resolution.kind === 'column' };
+  }
+
+  /**
+   * A name standing for an expression: typed as that expression (a bare column stays a column,
+   * so PostgreSQL still infers parameter types from it). Its problems are reported once, at the
+   * name, since their positions point into another text.
+   */
+  private expressionField(node: IdentifierNode, resolution: ExpressionResolution): TypeInfo {
+    if (this.inside !== undefined) {
+      this.report('invalid_field_expression', `Field '${this.inside}' names the expression field '${node.name}'; expression fields cannot be nested`, node);
+      return INVALID;
+    }
+    const body = new Analyzer(resolution.resolver ?? this.resolver, NOTHING_REPORTED, this.types, this.resolutions, node.name);
+    const info = body.visit(resolution.expression);
+    const [first] = body.issues;
+    if (first) {
+      const nested = first.code === 'invalid_field_expression';
+      this.report('invalid_field_expression', nested ? first.message : `Field '${node.name}' cannot be used: its expression is invalid (${first.message})`, node);
+      return INVALID;
+    }
+    this.resolutions.set(node, resolution);
+    return info;
   }
 
   private comparison(node: ComparisonNode): TypeInfo {
@@ -134,7 +163,7 @@ class Analyzer {
         this.report('invalid_pattern', `Pattern must not end with an escape character '\\'`, r);
         ok = false;
       }
-    } else if (!(right.type === 'invalid' || (right.type === 'text' && !right.column && r.kind === 'identifier'))) {
+    } else if (!(right.type === 'invalid' || (right.type === 'text' && r.kind === 'identifier' && this.resolutions.get(r)?.kind === 'value'))) {
       this.report('operator_not_allowed', `The right side of '~' must be a string literal or a @request value`, r);
       ok = false;
     }

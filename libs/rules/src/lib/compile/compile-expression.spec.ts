@@ -70,7 +70,20 @@ const GOLDEN: GoldenRow[] = [
   ['round(price, 1) = 1', 'round("price", min(max(cast(? as integer), 0), 15)) = ?', 'cast(round(cast("price" as numeric), least(greatest(cast(trunc(cast($1 as double precision)) as integer), 0), 15)) as double precision) = cast($2 as double precision)', [1, 1]],
   ['floor(price) = 1', '(case when "price" < cast("price" as integer) then cast("price" as integer) - 1 else cast("price" as integer) end) = ?', 'floor(cast("price" as double precision)) = cast($1 as double precision)', [1]],
   ["if(published, title, 'x') = 'x'", 'case when "published" then "title" else ? end = ?', 'case when "published" then "title" else $1 end = cast($2 as text)', ['x', 'x']],
-  ["date_diff(starts_at, day, 'hours') > 1", '((julianday("starts_at") - julianday("day")) * 86400.0 / 3600) > ?', '(extract(epoch from (cast(cast("starts_at" as text) as timestamp with time zone)) - (cast(cast("day" as text) as timestamp with time zone)))::double precision / 3600) > cast($1 as double precision)', [1]],
+  ["date_diff(starts_at, day, 'hours') > 1", '((round(julianday("starts_at") * 86400000.0) - round(julianday("day") * 86400000.0)) / 1000.0 / 3600) > ?', '(extract(epoch from (cast(cast("starts_at" as text) as timestamp with time zone)) - (cast(cast("day" as text) as timestamp with time zone)))::double precision / 3600) > cast($1 as double precision)', [1]],
+  // A timestamp/date column meeting a computed datetime or text is compared as its ISO text.
+  [
+    'starts_at < now()',
+    '"starts_at" < strftime(\'%Y-%m-%dT%H:%M:%fZ\', \'now\')',
+    'to_char(((cast(cast("starts_at" as text) as timestamp with time zone))) at time zone \'UTC\', \'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"\') collate "C" < to_char((now()) at time zone \'UTC\', \'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"\')',
+    [],
+  ],
+  [
+    "coalesce(day, concat('2024', '-01')) = 'x'",
+    'coalesce("day", (? || ?)) = ?',
+    'coalesce(cast("day" as text), (cast(cast($1 as text) as text) || cast(cast($2 as text) as text))) = cast($3 as text)',
+    ['2024', '-01', 'x'],
+  ],
   ["@has_role('admin')", '? = ?', 'cast($1 as text) = cast($2 as text)', ['admin', 'admin']],
   ["@has_group('staff')", '?', 'cast($1 as boolean)', [1], [true]],
   ["@has_group('ops')", '?', 'cast($1 as boolean)', [0], [false]],

@@ -5,7 +5,7 @@ import { DATE_UNIT_SECONDS, FUNCTION_CATALOG, findFunction, isDateUnit, type Par
 import { likePattern } from '../check/like-pattern';
 import { prepareExpression, type PrepareOptions, type PreparedExpression } from '../check/prepare-expression';
 import type { TypeInfo, ValueType } from '../check/value-type';
-import type { ScalarValue } from '../resolver/rule-resolver';
+import type { ExpressionResolution, ScalarValue } from '../resolver/rule-resolver';
 import { POSTGRES_OPS } from './postgres-ops';
 import type { AnyExpressionBuilder, DialectOps, SqlDialect, SqlExpression } from './sql-dialect';
 import { SQLITE_OPS } from './sqlite-ops';
@@ -27,6 +27,7 @@ interface Slot {
 const DIALECTS: Record<SqlDialect, DialectOps> = { sqlite: SQLITE_OPS, postgres: POSTGRES_OPS };
 const ALIAS = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const ATOMIC = new Set<ExpressionNode['kind']>(['literal', 'identifier', 'call', 'logical']);
+const TEMPORAL: ReadonlySet<ValueType> = new Set(['date', 'datetime']);
 
 /**
  * Compiles an expression into a Kysely `Expression<SqlBool>` for a WHERE clause. Text input is
@@ -51,6 +52,8 @@ export function compileExpression(input: string | ExpressionNode | PreparedExpre
 
 class SqlCompiler {
   private readonly eb: AnyExpressionBuilder = expressionBuilder();
+  /** Set while an expression field's body is compiled: bodies never nest (the checker says so). */
+  private inlining = false;
 
   constructor(
     private readonly analysis: Analysis,
@@ -66,6 +69,7 @@ class SqlCompiler {
       case 'identifier': {
         const resolution = this.analysis.resolutions.get(node);
         if (resolution?.kind === 'column') return eb.ref(this.alias ? `${this.alias}.${resolution.column}` : resolution.column);
+        if (resolution?.kind === 'expression') return this.inline(resolution, slot);
         return this.param(node, resolution?.kind === 'value' ? resolution.value : null, slot);
       }
       case 'negate':
@@ -95,6 +99,23 @@ class SqlCompiler {
     return ATOMIC.has(node.kind) ? compiled : this.eb.parens(compiled);
   }
 
+  /**
+   * An expression field: its body's SQL in place of the name, in parentheses unless atomic
+   * (`operand` never wraps an identifier, and `total * 2` with `total` = `price + qty` must be
+   * `(price + qty) * 2`). The body's nodes were typed by the same analysis.
+   */
+  private inline(resolution: ExpressionResolution, slot: Slot): SqlExpression {
+    if (this.inlining) throw new Error('Nested expression field (unchecked analysis)');
+    this.inlining = true;
+    try {
+      const body = resolution.expression;
+      const compiled = this.compile(body, slot);
+      return ATOMIC.has(body.kind) ? compiled : this.eb.parens(compiled);
+    } finally {
+      this.inlining = false;
+    }
+  }
+
   private param(node: ExpressionNode, value: ScalarValue, slot: Slot): SqlExpression {
     const info = this.type(node);
     const effective: TypeInfo = info.type === 'null' ? { ...info, type: slot.expected ?? 'text' } : info;
@@ -117,10 +138,13 @@ class SqlCompiler {
   private comparison(node: ComparisonNode): SqlExpression {
     const [leftInfo, rightInfo] = [this.type(node.left), this.type(node.right)];
     const expected = leftInfo.type === 'null' ? rightInfo.type : leftInfo.type;
-    let left = this.operand(node.left, { expected, besideColumn: rightInfo.column });
-    let right = this.operand(node.right, { expected, besideColumn: leftInfo.column });
+    const mixed = this.temporalMix([node.left, node.right]);
+    let left = this.compared(node.left, { expected, besideColumn: rightInfo.column }, mixed);
+    let right = this.compared(node.right, { expected, besideColumn: leftInfo.column }, mixed);
     const ordering = node.operator !== '=' && node.operator !== '!=';
-    if (ordering && leftInfo.type === 'text' && rightInfo.type === 'text') {
+    // A temporal column turned into text compares by code point, as the evaluator does.
+    if (ordering && mixed) left = this.ops.codePointOrder(left);
+    else if (ordering && leftInfo.type === 'text' && rightInfo.type === 'text') {
       // Collate the side with a known type (an uncast parameter next to a column has none).
       if (rightInfo.column && !leftInfo.column) right = this.ops.codePointOrder(right);
       else left = this.ops.codePointOrder(left);
@@ -142,8 +166,9 @@ class SqlCompiler {
     const operandInfo = this.type(node.operand);
     const anyColumn = node.values.some((v) => this.type(v).column);
     const expected = operandInfo.type === 'null' ? node.values.map((v) => this.type(v).type).find((t) => t !== 'null') : operandInfo.type;
-    const operand = this.operand(node.operand, { expected, besideColumn: anyColumn });
-    const values = node.values.map((v) => this.operand(v, { expected, besideColumn: operandInfo.column }));
+    const mixed = this.temporalMix([node.operand, ...node.values]);
+    const operand = this.compared(node.operand, { expected, besideColumn: anyColumn }, mixed);
+    const values = node.values.map((v) => this.compared(v, { expected, besideColumn: operandInfo.column }, mixed));
     return this.eb(operand, 'in', values);
   }
 
@@ -193,7 +218,37 @@ class SqlCompiler {
   private sameTyped(node: CallNode, args: readonly ExpressionNode[]): SqlExpression[] {
     const info = this.type(node);
     const anyColumn = args.some((a) => this.type(a).column);
-    return args.map((a) => this.operand(a, { expected: info.type, besideColumn: anyColumn }));
+    const mixed = this.temporalMix(args);
+    return args.map((a) => this.compared(a, { expected: info.type, besideColumn: anyColumn }, mixed));
+  }
+
+  /**
+   * Whether operands compared with one another (or sharing one type) mix a date/datetime column
+   * with a computed text or date/datetime (a function or expression field, not a parameter):
+   * PostgreSQL types the column (timestamptz) but the computed value as text, so the column
+   * must be compared as its ISO text there ({@link DialectOps.temporalText}).
+   */
+  private temporalMix(nodes: readonly ExpressionNode[]): boolean {
+    let column = false;
+    let computed = false;
+    for (const node of nodes) {
+      const info = this.type(node);
+      if (info.column && TEMPORAL.has(info.type)) column = true;
+      else if (!info.column && (TEMPORAL.has(info.type) || info.type === 'text') && !this.isParameter(node)) computed = true;
+    }
+    return column && computed;
+  }
+
+  /** An operand of a comparison group: a temporal column as text when the group is mixed. */
+  private compared(node: ExpressionNode, slot: Slot, mixed: boolean): SqlExpression {
+    const compiled = this.operand(node, slot);
+    const info = this.type(node);
+    return mixed && info.column && TEMPORAL.has(info.type) ? this.ops.temporalText(compiled, info.type as 'date' | 'datetime') : compiled;
+  }
+
+  /** A literal or a resolver value: bound as a parameter, whose type PostgreSQL may infer. */
+  private isParameter(node: ExpressionNode): boolean {
+    return node.kind === 'literal' || (node.kind === 'identifier' && this.analysis.resolutions.get(node)?.kind === 'value');
   }
 
   private type(node: ExpressionNode): TypeInfo {

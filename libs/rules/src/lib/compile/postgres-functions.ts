@@ -12,6 +12,11 @@ function format(ts: SqlExpression): SqlExpression {
   return sql`to_char((${ts}) at time zone 'UTC', ${sql.lit(ISO)})`;
 }
 
+/** A timestamp (or timestamp text) as ISO-8601 UTC text with milliseconds, as `now()` and `date_add` give. */
+export function isoTimestampText(x: SqlExpression): SqlExpression {
+  return format(instant(x));
+}
+
 /**
  * PostgreSQL: `||` (NULL-propagating, unlike CONCAT, to match SQLite), substring rebuilt like
  * SQLite's, `round` over numeric (half away from zero), dates via epoch seconds. Casts are

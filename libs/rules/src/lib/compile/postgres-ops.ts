@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { ValueType } from '../check/value-type';
 import type { DialectOps } from './sql-dialect';
-import { POSTGRES_FUNCTIONS } from './postgres-functions';
+import { isoTimestampText, POSTGRES_FUNCTIONS } from './postgres-functions';
 
 const PG_TYPES: Record<ValueType, 'text' | 'double precision' | 'boolean'> = {
   text: 'text',
@@ -25,6 +25,7 @@ export const POSTGRES_OPS: DialectOps = {
   modulo: (eb, left, right) => eb(left, '-', eb(right, '*', eb.fn('trunc', [eb(left, '/', eb.fn('nullif', [right, eb.lit(0)]))]))),
   like: (left, pattern) => sql`${left} ilike ${pattern} escape '\\'`,
   codePointOrder: (operand) => sql`${operand} collate "C"`,
+  temporalText: (operand, type) => (type === 'datetime' ? isoTimestampText(operand) : sql`cast(${operand} as text)`),
   // PostgreSQL's lower/upper follow the locale; translate() keeps SQLite's ASCII-only mapping.
   changeCase: (_eb, fn, operand) =>
     fn === 'lower'

@@ -33,6 +33,12 @@ export interface DialectOps {
   /** Makes a text operand of `<`, `>`, `<=`, `>=` compare by code point. */
   codePointOrder(operand: SqlExpression): SqlExpression;
   /**
+   * A date/datetime column as the ISO-8601 text the evaluator sees (`2024-01-01T00:00:00.000Z`,
+   * `2024-01-01`), for where it meets a computed date/datetime, which is text (`now()`,
+   * `date_add`): PostgreSQL cannot compare or coalesce a typed timestamp with text.
+   */
+  temporalText(operand: SqlExpression, type: 'date' | 'datetime'): SqlExpression;
+  /**
    * The functions whose SQL differs between dialects, with the evaluator's semantics
    * (evaluate/scalar-functions.ts). Arguments are compiled already; `unitSeconds` is the
    * checker-validated length of a date unit (a constant, never user text).

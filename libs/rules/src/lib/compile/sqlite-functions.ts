@@ -13,7 +13,7 @@ function integral(x: SqlExpression, direction: 'floor' | 'ceil'): SqlExpression 
 
 /**
  * SQLite: `||` (NULL-propagating), `substr` with the SQL-standard start rule rebuilt by max(),
- * `round` clamps digits to 0…15, dates via julianday arithmetic (seconds = days·86400).
+ * `round` clamps digits to 0…15, dates via julianday arithmetic (date_diff in whole milliseconds).
  */
 export const SQLITE_FUNCTIONS: DialectFunctions = {
   concat: (parts) => sql`(${sql.join(parts, sql` || `)})`,
@@ -29,7 +29,10 @@ export const SQLITE_FUNCTIONS: DialectFunctions = {
   ceil: (x) => integral(x, 'ceil'),
   floor: (x) => integral(x, 'floor'),
   now: () => sql`strftime(${sql.lit(ISO)}, 'now')`,
-  dateDiff: (a, b, unitSeconds) => sql`((julianday(${a}) - julianday(${b})) * 86400.0 / ${sql.lit(unitSeconds)})`,
+  // Whole milliseconds first (julianday's fraction of a day is inexact), then the evaluator's
+  // own steps: (ms_a − ms_b) / 1000 / unit, so both give the same double.
+  dateDiff: (a, b, unitSeconds) =>
+    sql`((round(julianday(${a}) * 86400000.0) - round(julianday(${b}) * 86400000.0)) / 1000.0 / ${sql.lit(unitSeconds)})`,
   dateAdd: (d, n, unitSeconds) =>
     sql`strftime(${sql.lit(ISO)}, julianday(${d}) + round(${n} * ${sql.lit(unitSeconds * 1000)}) / 86400000.0)`,
 };

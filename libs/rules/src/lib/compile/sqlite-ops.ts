@@ -14,6 +14,8 @@ export const SQLITE_OPS: DialectOps = {
     eb(left, '-', eb(right, '*', eb.cast(eb(eb.cast(left, 'real'), '/', eb.fn('nullif', [right, eb.lit(0)])), 'integer'))),
   like: (left, pattern) => sql`${left} like ${pattern} escape '\\'`,
   codePointOrder: (operand) => operand,
+  // Dates and datetimes are ISO-8601 text already.
+  temporalText: (operand) => operand,
   changeCase: (eb, fn, operand) => eb.fn(fn, [operand]),
   functions: SQLITE_FUNCTIONS,
 };

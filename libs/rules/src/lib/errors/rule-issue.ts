@@ -19,7 +19,8 @@ export type RuleIssueCode =
   | 'argument_type'
   | 'macro_not_allowed'
   | 'macro_recursion'
-  | 'invalid_macro';
+  | 'invalid_macro'
+  | 'invalid_field_expression';
 
 /** One problem in an expression: what, where (0-based offset into the text) and a stable code. */
 export interface RuleIssue {

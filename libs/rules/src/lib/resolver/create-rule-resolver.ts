@@ -52,7 +52,7 @@ function resolveRuleIdentifier(name: string, map: ReadonlyMap<string, FieldType>
   if (name.startsWith('@request.data.')) return resolveData(name, map, options);
   if (name.startsWith('@')) return reject('unknown_variable', `Unknown variable '${name}'`);
   const type = map.get(name);
-  if (type === undefined) return reject('unknown_field', unknownFieldMessage(name, map));
+  if (type === undefined) return reject('unknown_field', unknownFieldMessage(name, map.keys()));
   return { kind: 'column', column: name, fieldType: type };
 }
 

@@ -1,3 +1,4 @@
+import type { ExpressionNode } from '../ast/expression-node';
 import type { RuleIssueCode } from '../errors/rule-issue';
 import type { FieldType } from './field-type';
 
@@ -18,6 +19,29 @@ export interface ValueResolution {
   readonly fieldType: FieldType;
 }
 
+/**
+ * The identifier stands for a sub-expression over other identifiers (a computed field, say
+ * `total` for `price * qty`): the checker types it as that expression and the compiler inlines
+ * its SQL, in parentheses, wherever the name appears, so `total > 10` filters exactly like
+ * `(price * qty) > 10`. One level only: an expression field inside another one is reported
+ * (`invalid_field_expression`), which rules out recursion and blow-up. A problem inside the
+ * expression is reported once, at the name's position.
+ *
+ * `evaluate` does not expand it: it reads the name from the record like any field, so evaluate
+ * the expression first (`evaluateValue(expression, { record })`) and put its value in the record.
+ * @example { kind: 'expression', expression: parseExpression('price * qty') }
+ */
+export interface ExpressionResolution {
+  readonly kind: 'expression';
+  /** The macro-free AST the name stands for (macros are not expanded inside it). */
+  readonly expression: ExpressionNode;
+  /**
+   * Resolves the expression's own identifiers; default: the resolver that returned this
+   * resolution. Pass another one when the expression may read fields the caller may not name.
+   */
+  readonly resolver?: RuleResolver;
+}
+
 /** The identifier is not allowed here; `message` is shown to the author. */
 export interface RejectedResolution {
   readonly kind: 'rejected';
@@ -26,7 +50,7 @@ export interface RejectedResolution {
 }
 
 /** What a resolver decided about one identifier. */
-export type Resolution = ColumnResolution | ValueResolution | RejectedResolution;
+export type Resolution = ColumnResolution | ValueResolution | ExpressionResolution | RejectedResolution;
 
 /**
  * Decides, for one use (a collection's rule, a user's filter, …), which identifiers exist and
