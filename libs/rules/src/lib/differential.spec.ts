@@ -32,6 +32,9 @@ const SMOKE = [
   // A timestamp column meets a computed datetime (ISO text on PostgreSQL).
   "starts_at < now() || day < concat('2024', '-06-01') || starts_at IN (now(), '2024-05-01T10:00:00Z')",
   "coalesce(starts_at, now()) > '2024' || if(published, starts_at, date_add(starts_at, 1, 'days')) = nullif(now(), starts_at)",
+  // Text that is no timestamp beside a timestamp/date column compares as text (PostgreSQL would fail the statement).
+  "starts_at > 'garbage' || day = 'not a day' || starts_at IN ('2026-02-30', '2024-05-01T10:00:00Z') || day < '2024-13-01'",
+  "coalesce(starts_at, 'soon') = 'soon' || starts_at = @request.data.title || starts_at > '2024-01-01T25:00:00Z' || starts_at < '2024-01-01T00:00:00+99:00'",
 ];
 
 const FIELDS: FieldDefinition[] = [
@@ -155,6 +158,10 @@ const VALUES: [string, Record<string, unknown>][] = [
   ["if(starts_at < date_add(day, 1, 'days'), 'before', 'after')", { starts_at: '2024-01-01T10:00:00.000Z', day: '2024-01-01' }],
   ["if(starts_at IN (now(), date_add(day, 10, 'hours')), 'hit', 'miss')", { starts_at: '2024-01-01T10:00:00.000Z', day: '2024-01-01' }],
   ["nullif(day, concat('2024', '-01-01'))", { day: '2024-01-01' }],
+  // No timestamp text beside a timestamp/date column: compared as text, as the evaluator does.
+  ["if(starts_at > 'garbage', 'after', 'before')", { starts_at: '2024-01-01T10:00:00.000Z' }],
+  ["if(starts_at < '2024-02-30', 'before', 'after')", { starts_at: '2024-02-29T10:00:00.000Z' }],
+  ["if(day IN ('x', '2024-01-01'), 'hit', 'miss')", { day: '2024-01-01' }],
 ];
 
 describe.each(TEST_DIALECTS)('function values on %s = in-memory evaluator', (dialect) => {

@@ -96,6 +96,22 @@ describe.each(TEST_DIALECTS)('hostile requests on %s', (dialect) => {
     });
   });
 
+  describe('text that is no timestamp compared with a datetime (compile-expression.ts temporalMix)', () => {
+    it.each([`at > 'garbage'`, `created_at < '2024-02-30'`, `at IN ('x', '2024-05-01T10:00:00.000Z')`, `updated_at = '2024-01-01T10:00:00+99:00'`])(
+      '?filter=%s is answered, compared as text as on SQLite',
+      async (filter) => {
+        const res = await request(app).get(`${u('things')}?filter=${encodeURIComponent(filter)}`).set(as('userA'));
+        expect({ status: res.status, body: res.body.error }).toEqual({ status: 200, body: undefined });
+      },
+    );
+
+    it('compares as text: a stored ISO timestamp sorts before a letter', async () => {
+      const after = await request(app).get(`${u('things')}?filter=${encodeURIComponent(`at > 'garbage'`)}`).set(as('userA')).expect(200);
+      const before = await request(app).get(`${u('things')}?filter=${encodeURIComponent(`at < 'garbage'`)}`).set(as('userA')).expect(200);
+      expect([after.body.total, before.body.total]).toEqual([0, 1]);
+    });
+  });
+
   describe('having values of the wrong type (record-aggregate.ts havingSql)', () => {
     const agg = (functions: string, having: string) =>
       request(app).get(`${u('things/aggregate')}?functions=${encodeURIComponent(functions)}&having=${encodeURIComponent(having)}`).set(as('userA'));

@@ -9,6 +9,7 @@ import type { ExpressionResolution, ScalarValue } from '../resolver/rule-resolve
 import { POSTGRES_OPS } from './postgres-ops';
 import type { AnyExpressionBuilder, DialectOps, SqlDialect, SqlExpression } from './sql-dialect';
 import { SQLITE_OPS } from './sqlite-ops';
+import { isTimestampLiteral } from './timestamp-literal';
 
 /** Options of {@link compileExpression}. */
 export interface CompileOptions extends PrepareOptions {
@@ -235,8 +236,18 @@ class SqlCompiler {
       const info = this.type(node);
       if (info.column && TEMPORAL.has(info.type)) column = true;
       else if (!info.column && (TEMPORAL.has(info.type) || info.type === 'text') && !this.isParameter(node)) computed = true;
+      // A bound text that is no timestamp (`due > 'garbage'`): PostgreSQL would type it as one
+      // and fail the statement; compared as text it means what it means on SQLite.
+      else if (this.isParameter(node) && !isTimestampParameter(this.parameterValue(node))) computed = true;
     }
     return column && computed;
+  }
+
+  /** The value a parameter node binds (a literal's, or the resolver's). */
+  private parameterValue(node: ExpressionNode): ScalarValue {
+    if (node.kind === 'literal') return node.value;
+    const resolution = node.kind === 'identifier' ? this.analysis.resolutions.get(node) : undefined;
+    return resolution?.kind === 'value' ? resolution.value : null;
   }
 
   /** An operand of a comparison group: a temporal column as text when the group is mixed. */
@@ -254,6 +265,11 @@ class SqlCompiler {
   private type(node: ExpressionNode): TypeInfo {
     return this.analysis.types.get(node) ?? { type: 'invalid', column: false };
   }
+}
+
+/** A parameter PostgreSQL can bind as a timestamp beside a timestamp column: NULL or ISO text. */
+function isTimestampParameter(value: ScalarValue): boolean {
+  return value === null || (typeof value === 'string' && isTimestampLiteral(value));
 }
 
 /** The type a NULL literal takes in a parameter of this kind. */
