@@ -9,6 +9,7 @@ import { requestContext } from './middleware/request-context';
 import { requestHooks } from './middleware/request-hooks';
 import { httpsRedirect, securityHeaders } from './middleware/security-headers';
 import { RouteRegistry } from './openapi/route-registry';
+import { mountSection } from './route-section';
 import { registerAccountsRoutes } from './routes/accounts-routes';
 import { registerAdminStatic } from './routes/admin-static';
 import { registerAuditRoutes } from './routes/audit-routes';
@@ -79,29 +80,30 @@ export function createApp(core: Core): Express {
   api.post(`${auth}/verify-email`, authRateLimit(core));
   api.post(`${auth}/reset-password`, authRateLimit(core));
   api.post(`${config.apiPrefix}/invitations/:token/accept`, authRateLimit(core));
-  registerAuthRoutes(registry, api, core);
-  registerIdentityRoutes(registry, api, core);
-  registerAccountsRoutes(registry, api, core);
-  registerUsersRoutes(registry, api, core);
-  registerGroupsRoutes(registry, api, core);
-  registerRolesRoutes(registry, api, core);
-  registerMacrosRoutes(registry, api, core);
-  registerAuditRoutes(registry, api, core);
-  registerInvitationsRoutes(registry, api, core);
-  registerApiKeysRoutes(registry, api, core);
-  registerEmailRoutes(registry, api, core);
-  registerJobsRoutes(registry, api, core);
-  registerWebhooksRoutes(registry, api, core);
-  registerApiHooksRoutes(registry, api, core);
+  // Each module's routes sit behind one check of their shared prefix (see mountSection).
+  mountSection(api, (r) => registerAuthRoutes(registry, r, core));
+  mountSection(api, (r) => registerIdentityRoutes(registry, r, core));
+  mountSection(api, (r) => registerAccountsRoutes(registry, r, core));
+  mountSection(api, (r) => registerUsersRoutes(registry, r, core));
+  mountSection(api, (r) => registerGroupsRoutes(registry, r, core));
+  mountSection(api, (r) => registerRolesRoutes(registry, r, core));
+  mountSection(api, (r) => registerMacrosRoutes(registry, r, core));
+  mountSection(api, (r) => registerAuditRoutes(registry, r, core));
+  mountSection(api, (r) => registerInvitationsRoutes(registry, r, core));
+  mountSection(api, (r) => registerApiKeysRoutes(registry, r, core));
+  mountSection(api, (r) => registerEmailRoutes(registry, r, core));
+  mountSection(api, (r) => registerJobsRoutes(registry, r, core));
+  mountSection(api, (r) => registerWebhooksRoutes(registry, r, core));
+  mountSection(api, (r) => registerApiHooksRoutes(registry, r, core));
   // Static collection paths (/collections/names here, /collections/export and /collections/import
   // of the transfer routes) must be registered before /collections/:id: register transfer routes
   // above this line.
-  registerRulesExplainRoutes(registry, api, core);
-  registerCollectionsTransferRoutes(registry, api, core);
-  registerCollectionsRoutes(registry, api, core);
-  registerCollectionRulesRoutes(registry, api, core);
-  registerRecordsReadRoutes(registry, api, core);
-  registerRecordsWriteRoutes(registry, api, core);
+  mountSection(api, (r) => registerRulesExplainRoutes(registry, r, core));
+  mountSection(api, (r) => registerCollectionsTransferRoutes(registry, r, core));
+  mountSection(api, (r) => registerCollectionsRoutes(registry, r, core));
+  mountSection(api, (r) => registerCollectionRulesRoutes(registry, r, core));
+  mountSection(api, (r) => registerRecordsReadRoutes(registry, r, core));
+  mountSection(api, (r) => registerRecordsWriteRoutes(registry, r, core));
   app.use(api);
 
   app.use(`${config.apiPrefix}`, apiNotFound());

@@ -1,4 +1,5 @@
-import { canonicalize } from './canonical-json';
+import fc from 'fast-check';
+import { canonicalize, isWellFormed } from './canonical-json';
 import { canonicalEntry, hashedMembers, type ChainedFields } from './audit-entry';
 
 const base: ChainedFields = {
@@ -37,6 +38,24 @@ describe('canonicalEntry', () => {
   ])('writes %s as canonicalize does', (_name, patch) => {
     const entry = { ...base, ...patch } as ChainedFields;
     expect(canonicalEntry(entry)).toBe(canonicalize(hashedMembers(entry)));
+  });
+
+  it('writes any well-formed text as canonicalize does (1,000 random entries)', () => {
+    const text = fc.oneof(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }).filter(isWellFormed), fc.constantFrom('"', '\\', '\u0000', '\u2028', 'é'));
+    fc.assert(
+      fc.property(fc.option(text), fc.option(text), text, fc.option(text), (oldValue, newValue, column, agent) => {
+        const entry = { ...base, old_value: oldValue, new_value: newValue, column_name: column, user_agent: agent } as ChainedFields;
+        expect(canonicalEntry(entry)).toBe(canonicalize(hashedMembers(entry)));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('writes the same text for an entry whose metadata object it has seen before', () => {
+    const metadata = { auth_method: 'jwt', n: 1 };
+    const first = canonicalEntry({ ...base, extra_metadata: metadata });
+    expect(canonicalEntry({ ...base, column_name: 'other', extra_metadata: metadata })).toBe(canonicalize(hashedMembers({ ...base, column_name: 'other', extra_metadata: metadata })));
+    expect(canonicalEntry({ ...base, extra_metadata: metadata })).toBe(first);
   });
 
   it('refuses a lone surrogate as the general path does', () => {

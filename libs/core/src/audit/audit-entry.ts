@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import { createHash } from 'node:crypto';
 import type { AuditLogEntryResponse } from '@snackbase/contract';
 import { fromDbJson, type AuditOperation } from '@snackbase/db';
@@ -41,39 +42,58 @@ export const CHECKSUM_FIELDS = [
  * ISO-8601 UTC strings with milliseconds and `Z`.
  */
 export function auditChecksum(entry: ChainedFields): string {
-  return createHash('sha256').update(canonicalEntry(entry), 'utf8').digest('hex');
+  return sha256Hex(canonicalEntry(entry));
 }
 
-// The hashed members in RFC 8785 order (the default sort compares UTF-16 code units), split
-// around the one member that is not a string: `extra_metadata`.
-const SORTED_FIELDS = [...CHECKSUM_FIELDS].sort();
-const BEFORE_METADATA = SORTED_FIELDS.slice(0, SORTED_FIELDS.indexOf('extra_metadata'));
-const AFTER_METADATA = SORTED_FIELDS.slice(SORTED_FIELDS.indexOf('extra_metadata') + 1);
+// `crypto.hash` (Node ≥ 20.12) hashes in one call, twice as fast as a Hash object for inputs of
+// this size; @types/node 20.19 does not declare it yet.
+const oneShot = (crypto as unknown as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+const sha256Hex = (text: string): string => (oneShot ? oneShot('sha256', text, 'hex') : createHash('sha256').update(text, 'utf8').digest('hex'));
 
-const isPlain = (value: unknown): value is string | null => value === null || (typeof value === 'string' && isWellFormed(value));
+// The hashed members in RFC 8785 order (the default sort compares UTF-16 code units), each
+// with its key already written: `{"account_id":`, `,"column_name":`, …
+const SORTED_FIELDS = [...CHECKSUM_FIELDS].sort();
+const MEMBER_PREFIXES = SORTED_FIELDS.map((field, i) => `${i === 0 ? '{' : ','}${JSON.stringify(field)}:`);
+
+// Characters JSON escapes; any other well-formed text is written between quotes as it is.
+const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
+
+// One change's entries share one metadata object (built per change, never changed after):
+// its canonical text is written once.
+const metadataTexts = new WeakMap<object, string>();
+
+/** The canonical JSON of an entry's metadata, as hashed and as stored. */
+export function canonicalMetadata(value: JsonValue): string {
+  if (value === null || typeof value !== 'object') return canonicalize(value);
+  let text = metadataTexts.get(value);
+  if (text === undefined) {
+    text = canonicalize(value);
+    metadataTexts.set(value, text);
+  }
+  return text;
+}
 
 /**
- * The RFC 8785 text of the hashed members. Every member but the metadata is a string or null,
- * and for a well-formed string `JSON.stringify` writes exactly RFC 8785's form (the RFC defines
- * its serialisation after ECMAScript's), in insertion order: so two plain objects in sorted key
- * order, stringified whole, are the canonical text at a fraction of the member-by-member cost
- * (this runs for every audited column of every write). Anything else takes the general path,
- * which refuses what has no canonical form.
+ * The RFC 8785 text of the hashed members, written member by member (this runs for every
+ * audited column of every write). Every member but the metadata is a string or null, and RFC
+ * 8785 writes a well-formed string as ECMAScript's JSON.stringify does: between quotes, with
+ * only `"`, `\\` and control characters escaped, so text without those is copied as it is. A
+ * lone surrogate (which has no canonical form) or any other value takes the general path, which
+ * refuses it.
  */
 export function canonicalEntry(entry: ChainedFields): string {
-  const before: Record<string, string | null> = {};
-  const after: Record<string, string | null> = {};
-  for (const field of BEFORE_METADATA) {
+  let out = '';
+  for (let i = 0; i < SORTED_FIELDS.length; i++) {
+    const field = SORTED_FIELDS[i] as (typeof SORTED_FIELDS)[number];
     const value = entry[field] ?? null;
-    if (!isPlain(value)) return canonicalize(hashedMembers(entry));
-    before[field] = value;
+    let text: string;
+    if (field === 'extra_metadata') text = canonicalMetadata(value as JsonValue);
+    else if (value === null) text = 'null';
+    else if (typeof value === 'string' && isWellFormed(value)) text = NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
+    else return canonicalize(hashedMembers(entry));
+    out += MEMBER_PREFIXES[i] + text;
   }
-  for (const field of AFTER_METADATA) {
-    const value = entry[field] ?? null;
-    if (!isPlain(value)) return canonicalize(hashedMembers(entry));
-    after[field] = value;
-  }
-  return `${JSON.stringify(before).slice(0, -1)},"extra_metadata":${canonicalize(entry.extra_metadata ?? null)},${JSON.stringify(after).slice(1)}`;
+  return `${out}}`;
 }
 
 /** The hashed members as one object (reference §7.3). */

@@ -1,7 +1,7 @@
 import { CompiledQuery, sql, type Kysely, type QueryCreator, type Transaction } from 'kysely';
 import type { AuditOperation, GlobalDatabase, SnackDatabase, SqlDialect } from '@snackbase/db';
-import { auditChecksum, CHECKSUM_FIELDS, type AuditLogEntry, type ChainedFields } from './audit-entry';
-import { canonicalize, type JsonValue } from './canonical-json';
+import { auditChecksum, canonicalMetadata, CHECKSUM_FIELDS, type AuditLogEntry } from './audit-entry';
+import type { JsonValue } from './canonical-json';
 import { wellFormed } from './audit-value';
 
 /**
@@ -45,9 +45,14 @@ function text(value: string | null | undefined, max?: number): string | null {
 
 const iso = (value: string | null | undefined): string | null => (value ? new Date(value).toISOString() : null);
 
-/** The stored form of an input: exactly the values the checksum will be recomputed from. */
-function normalise(e: AuditEntryInput, occurredAt: string, previousHash: string | null): ChainedFields {
+/**
+ * The stored form of an input: exactly the values the checksum will be recomputed from, with
+ * its id and (to be filled in) checksum. One object literal of the final shape: spreading the
+ * fields into a second object cost as much as hashing them.
+ */
+function normalise(e: AuditEntryInput, id: number, occurredAt: string, previousHash: string | null): { -readonly [K in keyof AuditLogEntry]: AuditLogEntry[K] } {
   return {
+    id,
     account_id: text(e.account_id, 36),
     operation: e.operation,
     table_name: text(e.table_name) ?? '',
@@ -67,6 +72,7 @@ function normalise(e: AuditEntryInput, occurredAt: string, previousHash: string 
     occurred_at: iso(e.occurred_at) ?? occurredAt,
     previous_hash: previousHash,
     extra_metadata: e.extra_metadata ?? null,
+    checksum: '',
   };
 }
 
@@ -110,8 +116,8 @@ async function extendLockedChain(trx: Transaction<GlobalDatabase>, dialect: SqlD
   let previous = head?.checksum ?? null;
   let id = head?.id ?? 0;
   const stored: AuditLogEntry[] = entries.map((input) => {
-    const fields = normalise(input, occurredAt, previous);
-    const entry: AuditLogEntry = { id: ++id, ...fields, checksum: auditChecksum(fields) };
+    const entry = normalise(input, ++id, occurredAt, previous);
+    entry.checksum = auditChecksum(entry);
     previous = entry.checksum;
     return entry;
   });
@@ -119,7 +125,7 @@ async function extendLockedChain(trx: Transaction<GlobalDatabase>, dialect: SqlD
   for (let i = 0; i < stored.length; i += INSERT_CHUNK) {
     const chunk = stored.slice(i, i + INSERT_CHUNK);
     const params: unknown[] = [];
-    for (const e of chunk) for (const column of STORED_COLUMNS) params.push(column === 'extra_metadata' && e.extra_metadata !== null ? canonicalize(e.extra_metadata) : e[column]);
+    for (const e of chunk) for (const column of STORED_COLUMNS) params.push(column === 'extra_metadata' && e.extra_metadata !== null ? canonicalMetadata(e.extra_metadata) : e[column]);
     await trx.executeQuery(CompiledQuery.raw(insertSql(dialect, chunk.length), params));
   }
   return stored;
