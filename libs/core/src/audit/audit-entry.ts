@@ -56,6 +56,7 @@ const SORTED_FIELDS = [...CHECKSUM_FIELDS].sort();
 const MEMBER_PREFIXES = SORTED_FIELDS.map((field, i) => `${i === 0 ? '{' : ','}${JSON.stringify(field)}:`);
 
 // Characters JSON escapes; any other well-formed text is written between quotes as it is.
+// eslint-disable-next-line no-control-regex -- the control characters are what it looks for
 const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
 
 // One change's entries share one metadata object (built per change, never changed after):
