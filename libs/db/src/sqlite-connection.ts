@@ -71,6 +71,9 @@ export function openSqlite(filename: string, options: SqliteOptions = {}): Sqlit
   raw.pragma(`mmap_size = ${Math.trunc(options.mmapSize ?? 0)}`);
   raw.pragma(`foreign_keys = ${options.foreignKeys === false ? 'OFF' : 'ON'}`);
   const wal = !memory && String(raw.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
+  // When the log starts over, its file is cut back to 64 MB: a burst of writes that grew it
+  // does not keep the disk space for good.
+  if (wal) raw.pragma('journal_size_limit = 67108864');
   let checkpointer: WalCheckpointer | undefined;
   // Started at the first write, so a connection that only reads costs no thread.
   const beforeWrite = () => {

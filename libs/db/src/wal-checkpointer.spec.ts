@@ -31,6 +31,27 @@ describe('background WAL checkpoints', () => {
     }
   });
 
+  it('keeps the log bounded under sustained writes (restarts it once it passes 4,096 frames)', async () => {
+    const file = join(dir, 'c.db');
+    const db = openSqlite(file);
+    try {
+      db.prepare('create table t (id integer primary key, body text)').run([]);
+      const insert = db.prepare('insert into t (body) values (?)');
+      // ~60 MB of commits over ~3 s, yielding between batches as a server does between
+      // requests: without restarts the log would hold all of it.
+      let largest = 0;
+      for (let batch = 0; batch < 60; batch++) {
+        for (let i = 0; i < 250; i++) insert.run(['x'.repeat(4000)]);
+        largest = Math.max(largest, statSync(`${file}-wal`).size);
+        await sleep(50);
+      }
+      expect(db.prepare('select count(*) as n from t').all([])).toEqual([{ n: 15_000 }]);
+      expect(largest).toBeLessThan(40_000_000);
+    } finally {
+      db.close();
+    }
+  });
+
   it('leaves SQLite to checkpoint in commits when turned off, and for databases that only read', () => {
     const off = openSqlite(join(dir, 'b.db'), { backgroundCheckpoint: false });
     fill(off);
