@@ -8,10 +8,18 @@ const CHECKPOINT_INTERVAL_MS = 250;
  * checkpoints copy the log but can never restart it while writes keep coming (a restart needs
  * every frame copied at the moment a write begins), so under sustained writes the log grew
  * without bound: 600 MB in ten seconds of the create benchmark, every commit appending to fresh
- * file space, and the disk filling. A RESTART checkpoint briefly holds new writers back while
- * it copies what the last passive one left and syncs; the next write then starts the log over.
+ * file space, and the disk filling. A RESTART checkpoint takes the write lock, copies what the
+ * passive one just left (frames written meanwhile), waits for readers to leave the log and
+ * syncs; the main thread waits for the write lock meanwhile, synchronously (better-sqlite3): a
+ * pause of a few milliseconds every 4,096 frames, where SQLite's own automatic checkpoint
+ * pauses every 1,000 with all the copying. The worker waits at most 20 ms for the lock and for
+ * readers (a restart that never waits never happens under load: the lone connection always
+ * holds one or the other); one that gives up is tried again after a doubling delay (250 ms up
+ * to 5 s), so a long-lived reader elsewhere cannot make it stall writes over and over.
  */
 const RESTART_AFTER_FRAMES = 4096;
+const RESTART_WAIT_MS = 20;
+const RESTART_BACKOFF_MAX_MS = 5000;
 
 /**
  * The worker: its own connection to the same file, running PASSIVE checkpoints (they never
@@ -23,10 +31,20 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.filename, { timeout: workerData.busyTimeoutMs });
 let timer;
+let restartAfter = 0;
+let backoff = 0;
+const restart = () => {
+  db.pragma('busy_timeout = ' + workerData.restartWaitMs);
+  try {
+    const [state] = db.pragma('wal_checkpoint(RESTART)');
+    backoff = state && state.busy ? Math.min(Math.max(backoff * 2, workerData.intervalMs), workerData.restartBackoffMaxMs) : 0;
+    restartAfter = Date.now() + backoff;
+  } finally { db.pragma('busy_timeout = ' + workerData.busyTimeoutMs); }
+};
 const tick = () => {
   try {
     const [state] = db.pragma('wal_checkpoint(PASSIVE)');
-    if (state && state.log >= workerData.restartAfterFrames) db.pragma('wal_checkpoint(RESTART)');
+    if (state && state.log >= workerData.restartAfterFrames && Date.now() >= restartAfter) restart();
   } catch (e) { parentPort.postMessage({ error: String((e && e.message) || e) }); }
   timer = setTimeout(tick, workerData.intervalMs);
 };
@@ -50,7 +68,7 @@ export interface WalCheckpointer {
 export function startWalCheckpointer(filename: string, busyTimeoutMs: number, onFailure: (message: string) => void): WalCheckpointer {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { driver: require.resolve('better-sqlite3'), filename, busyTimeoutMs, intervalMs: CHECKPOINT_INTERVAL_MS, restartAfterFrames: RESTART_AFTER_FRAMES },
+    workerData: { driver: require.resolve('better-sqlite3'), filename, busyTimeoutMs, intervalMs: CHECKPOINT_INTERVAL_MS, restartAfterFrames: RESTART_AFTER_FRAMES, restartWaitMs: RESTART_WAIT_MS, restartBackoffMaxMs: RESTART_BACKOFF_MAX_MS },
   });
   worker.unref(); // never what keeps the process alive
   let stopped = false;
