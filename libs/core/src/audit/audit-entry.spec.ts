@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { canonicalize, isWellFormed } from './canonical-json';
+import { canonicalize, isWellFormed, type JsonValue } from './canonical-json';
 import { canonicalEntry, hashedMembers, type ChainedFields } from './audit-entry';
 
 const base: ChainedFields = {
@@ -51,11 +51,15 @@ describe('canonicalEntry', () => {
     );
   });
 
-  it('writes the same text for an entry whose metadata object it has seen before', () => {
-    const metadata = { auth_method: 'jwt', n: 1 };
-    const first = canonicalEntry({ ...base, extra_metadata: metadata });
-    expect(canonicalEntry({ ...base, column_name: 'other', extra_metadata: metadata })).toBe(canonicalize(hashedMembers({ ...base, column_name: 'other', extra_metadata: metadata })));
-    expect(canonicalEntry({ ...base, extra_metadata: metadata })).toBe(first);
+  it('writes a shared metadata object once per batch, and never answers a changed object with its old text', () => {
+    const metadata: Record<string, JsonValue> = { auth_method: 'jwt', n: 1 };
+    const texts = new Map<object, string>();
+    const first = canonicalEntry({ ...base, extra_metadata: metadata }, texts);
+    expect(canonicalEntry({ ...base, column_name: 'other', extra_metadata: metadata }, texts)).toBe(canonicalize(hashedMembers({ ...base, column_name: 'other', extra_metadata: metadata })));
+    expect(texts.size).toBe(1);
+    metadata['n'] = 2;
+    expect(canonicalEntry({ ...base, extra_metadata: metadata })).not.toBe(first);
+    expect(canonicalEntry({ ...base, extra_metadata: metadata })).toBe(canonicalize(hashedMembers({ ...base, extra_metadata: metadata })));
   });
 
   it('refuses a lone surrogate as the general path does', () => {

@@ -41,8 +41,8 @@ export const CHECKSUM_FIELDS = [
  * JSON of the §7.3 fields, `previous_hash` included; nulls are JSON null, timestamps the stored
  * ISO-8601 UTC strings with milliseconds and `Z`.
  */
-export function auditChecksum(entry: ChainedFields): string {
-  return sha256Hex(canonicalEntry(entry));
+export function auditChecksum(entry: ChainedFields, texts?: MetadataTexts): string {
+  return sha256Hex(canonicalEntry(entry, texts));
 }
 
 // `crypto.hash` (Node ≥ 20.12) hashes in one call, twice as fast as a Hash object for inputs of
@@ -59,17 +59,20 @@ const MEMBER_PREFIXES = SORTED_FIELDS.map((field, i) => `${i === 0 ? '{' : ','}$
 // eslint-disable-next-line no-control-regex -- the control characters are what it looks for
 const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
 
-// One change's entries share one metadata object (built per change, never changed after):
-// its canonical text is written once.
-const metadataTexts = new WeakMap<object, string>();
+/**
+ * Canonical texts of metadata objects already written, for one batch of entries: the entries of
+ * one change share one metadata object, written once. Scoped to a batch by its caller (never
+ * global), so an object changed after one use is never answered with its old text.
+ */
+export type MetadataTexts = Map<object, string>;
 
 /** The canonical JSON of an entry's metadata, as hashed and as stored. */
-export function canonicalMetadata(value: JsonValue): string {
-  if (value === null || typeof value !== 'object') return canonicalize(value);
-  let text = metadataTexts.get(value);
+export function canonicalMetadata(value: JsonValue, texts?: MetadataTexts): string {
+  if (!texts || value === null || typeof value !== 'object') return canonicalize(value);
+  let text = texts.get(value);
   if (text === undefined) {
     text = canonicalize(value);
-    metadataTexts.set(value, text);
+    texts.set(value, text);
   }
   return text;
 }
@@ -82,13 +85,13 @@ export function canonicalMetadata(value: JsonValue): string {
  * lone surrogate (which has no canonical form) or any other value takes the general path, which
  * refuses it.
  */
-export function canonicalEntry(entry: ChainedFields): string {
+export function canonicalEntry(entry: ChainedFields, texts?: MetadataTexts): string {
   let out = '';
   for (let i = 0; i < SORTED_FIELDS.length; i++) {
     const field = SORTED_FIELDS[i] as (typeof SORTED_FIELDS)[number];
     const value = entry[field] ?? null;
     let text: string;
-    if (field === 'extra_metadata') text = canonicalMetadata(value as JsonValue);
+    if (field === 'extra_metadata') text = canonicalMetadata(value as JsonValue, texts);
     else if (value === null) text = 'null';
     else if (typeof value === 'string' && isWellFormed(value)) text = NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
     else return canonicalize(hashedMembers(entry));

@@ -1,6 +1,6 @@
 import { CompiledQuery, sql, type Kysely, type QueryCreator, type Transaction } from 'kysely';
 import type { AuditOperation, GlobalDatabase, SnackDatabase, SqlDialect } from '@snackbase/db';
-import { auditChecksum, canonicalMetadata, CHECKSUM_FIELDS, type AuditLogEntry } from './audit-entry';
+import { auditChecksum, canonicalMetadata, CHECKSUM_FIELDS, type AuditLogEntry, type MetadataTexts } from './audit-entry';
 import type { JsonValue } from './canonical-json';
 import { wellFormed } from './audit-value';
 
@@ -115,9 +115,10 @@ async function extendLockedChain(trx: Transaction<GlobalDatabase>, dialect: SqlD
   const occurredAt = new Date().toISOString();
   let previous = head?.checksum ?? null;
   let id = head?.id ?? 0;
+  const metadataTexts: MetadataTexts = new Map();
   const stored: AuditLogEntry[] = entries.map((input) => {
     const entry = normalise(input, ++id, occurredAt, previous);
-    entry.checksum = auditChecksum(entry);
+    entry.checksum = auditChecksum(entry, metadataTexts);
     previous = entry.checksum;
     return entry;
   });
@@ -125,7 +126,7 @@ async function extendLockedChain(trx: Transaction<GlobalDatabase>, dialect: SqlD
   for (let i = 0; i < stored.length; i += INSERT_CHUNK) {
     const chunk = stored.slice(i, i + INSERT_CHUNK);
     const params: unknown[] = [];
-    for (const e of chunk) for (const column of STORED_COLUMNS) params.push(column === 'extra_metadata' && e.extra_metadata !== null ? canonicalMetadata(e.extra_metadata) : e[column]);
+    for (const e of chunk) for (const column of STORED_COLUMNS) params.push(column === 'extra_metadata' && e.extra_metadata !== null ? canonicalMetadata(e.extra_metadata, metadataTexts) : e[column]);
     await trx.executeQuery(CompiledQuery.raw(insertSql(dialect, chunk.length), params));
   }
   return stored;
