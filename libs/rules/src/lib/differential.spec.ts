@@ -158,6 +158,16 @@ const VALUES: [string, Record<string, unknown>][] = [
   ["if(starts_at < date_add(day, 1, 'days'), 'before', 'after')", { starts_at: '2024-01-01T10:00:00.000Z', day: '2024-01-01' }],
   ["if(starts_at IN (now(), date_add(day, 10, 'hours')), 'hit', 'miss')", { starts_at: '2024-01-01T10:00:00.000Z', day: '2024-01-01' }],
   ["nullif(day, concat('2024', '-01-01'))", { day: '2024-01-01' }],
+  // Date functions over text that is no ISO date: NULL everywhere, never a failed statement.
+  ["date_diff(title, starts_at, 'days')", { title: 'hello', starts_at: '2024-01-03T12:00:00.000Z' }],
+  ["date_diff(title, starts_at, 'days')", { title: '2024-01-05', starts_at: '2024-01-03T12:00:00.000Z' }],
+  ["date_diff(title, starts_at, 'hours')", { title: '2024-02-30', starts_at: '2024-01-03T12:00:00.000Z' }],
+  ["date_diff(status, '1', 'days')", { status: '2024-01-01T10:00:00+05:30' }],
+  ["date_add(title, 1, 'days')", { title: 'now' }],
+  ["date_add(title, 1, 'days')", { title: '2460000.5' }],
+  ["date_add(concat(title, 'T10:00:00Z'), 1, 'hours')", { title: '2024-03-01' }],
+  ["date_diff(starts_at, 'garbage', 'days')", { starts_at: '2024-01-03T12:00:00.000Z' }],
+  ["date_add('2024-13-01', 1, 'days')", { title: 'x' }],
   // No timestamp text beside a timestamp/date column: compared as text, as the evaluator does.
   ["if(starts_at > 'garbage', 'after', 'before')", { starts_at: '2024-01-01T10:00:00.000Z' }],
   ["if(starts_at < '2024-02-30', 'before', 'after')", { starts_at: '2024-02-29T10:00:00.000Z' }],

@@ -185,7 +185,10 @@ class SqlCompiler {
       return eb.case().when(cond as Expression<SqlBool>).then(then).else(otherwise).end();
     }
     const params = FUNCTION_CATALOG[name].params as readonly ParamType[];
-    const args = node.args.map((a, i) => this.operand(a, { expected: slotType(params[Math.min(i, params.length - 1)]) }));
+    const args = node.args.map((a, i) => {
+      const param = params[Math.min(i, params.length - 1)];
+      return param === 'temporal' ? this.temporalArgument(a) : this.operand(a, { expected: slotType(param) });
+    });
     const [a, b, c] = args;
     switch (name) {
       case 'lower':
@@ -213,6 +216,21 @@ class SqlCompiler {
       case 'date_add':
         return fns.dateAdd(a, b, unitSeconds(node.args[2]));
     }
+  }
+
+  /**
+   * A date function's date argument. Dates and datetimes are dates; text is one only in the
+   * ISO-8601 forms the evaluator reads (else NULL, as the evaluator gives): decided here for a
+   * bound value, in SQL for a column or expression of text.
+   */
+  private temporalArgument(node: ExpressionNode): SqlExpression {
+    if (this.isParameter(node)) {
+      const value = this.parameterValue(node);
+      const usable = typeof value === 'string' && isTimestampLiteral(value);
+      return usable ? this.operand(node, { expected: 'text' }) : this.ops.param(this.eb, null, { type: 'text', column: false }, false);
+    }
+    const compiled = this.operand(node, { expected: 'text' });
+    return this.type(node).type === 'text' ? this.ops.timestampText(compiled) : compiled;
   }
 
   /** Arguments sharing one type (coalesce, nullif, if's branches): NULL literals take that type. */

@@ -39,6 +39,12 @@ export interface DialectOps {
    */
   temporalText(operand: SqlExpression, type: 'date' | 'datetime'): SqlExpression;
   /**
+   * A text operand of a date function (`date_diff`, `date_add`): itself when it is an ISO-8601
+   * date or date-time the evaluator reads as one (see `isTimestampLiteral`), else NULL, as the
+   * evaluator gives, and never an error (PostgreSQL's cast fails the statement on other text).
+   */
+  timestampText(operand: SqlExpression): SqlExpression;
+  /**
    * The functions whose SQL differs between dialects, with the evaluator's semantics
    * (evaluate/scalar-functions.ts). Arguments are compiled already; `unitSeconds` is the
    * checker-validated length of a date unit (a constant, never user text).

@@ -16,6 +16,9 @@ export const SQLITE_OPS: DialectOps = {
   codePointOrder: (operand) => operand,
   // Dates and datetimes are ISO-8601 text already.
   temporalText: (operand) => operand,
+  // julianday() reads more than ISO text ('now', Julian day numbers) and rolls 2024-02-30 over
+  // to March: only text whose date part survives a round trip unchanged is a date here.
+  timestampText: (operand) => sql`(case when strftime('%Y-%m-%d', ${operand}) = substr(${operand}, 1, 10) and length(${operand}) >= 10 then ${operand} end)`,
   changeCase: (eb, fn, operand) => eb.fn(fn, [operand]),
   functions: SQLITE_FUNCTIONS,
 };

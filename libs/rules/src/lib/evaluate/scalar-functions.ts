@@ -1,3 +1,4 @@
+import { isTimestampLiteral } from '../compile/timestamp-literal';
 import { DATE_UNIT_SECONDS, isDateUnit } from '../check/function-catalog';
 import type { SqlValue } from './sql-value';
 
@@ -36,9 +37,13 @@ export function round(x: SqlValue, digits: SqlValue | undefined): SqlValue {
   return (Math.sign(x) * Math.round(Math.abs(x) * scale)) / scale;
 }
 
-/** Parses a date/datetime text (ISO 8601; a bare date is midnight UTC) into epoch milliseconds. */
+/**
+ * Parses a date/datetime text (ISO 8601; a bare date is midnight UTC) into epoch milliseconds.
+ * Only the forms SQL reads the same on both dialects count (see `isTimestampLiteral`): `Date`
+ * alone would read '1' as the year 2001 and roll 2024-02-30 over to March.
+ */
 export function parseInstant(value: SqlValue): number | null {
-  if (typeof value !== 'string') return null;
+  if (typeof value !== 'string' || !isTimestampLiteral(value)) return null;
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? null : ms;
 }
