@@ -1,5 +1,4 @@
 import * as crypto from 'node:crypto';
-import { createHash } from 'node:crypto';
 import type { AuditLogEntryResponse } from '@snackbase/contract';
 import { fromDbJson, type AuditOperation } from '@snackbase/db';
 import { canonicalize, isWellFormed, type JsonValue } from './canonical-json';
@@ -48,7 +47,7 @@ export function auditChecksum(entry: ChainedFields, texts?: MetadataTexts): stri
 // `crypto.hash` (Node ≥ 20.12) hashes in one call, twice as fast as a Hash object for inputs of
 // this size; @types/node 20.19 does not declare it yet.
 const oneShot = (crypto as unknown as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
-const sha256Hex = (text: string): string => (oneShot ? oneShot('sha256', text, 'hex') : createHash('sha256').update(text, 'utf8').digest('hex'));
+const sha256Hex = (text: string): string => (oneShot ? oneShot('sha256', text, 'hex') : crypto.createHash('sha256').update(text, 'utf8').digest('hex'));
 
 // The hashed members in RFC 8785 order (the default sort compares UTF-16 code units), each
 // with its key already written: `{"account_id":`, `,"column_name":`, …
