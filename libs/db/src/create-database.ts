@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import { columnTypes, type ColumnTypes } from './column-types';
 import { parseDatabaseUrl, type SqlDialect } from './database-url';
+import { GroupCommit } from './group-commit';
 import { ImmediateSqliteDialect } from './immediate-sqlite-dialect';
 import { createPostgresPool, type PostgresPoolOptions } from './postgres-pool';
 import type { GlobalDatabase } from './schema/system-database';
@@ -24,6 +25,18 @@ export interface DatabaseOptions {
 /** Work queued by {@link SnackDatabase.afterCommit}; its result is ignored. */
 export type AfterCommitWork = () => unknown;
 
+/** How {@link SnackDatabase.transaction} may run a transaction. */
+export interface TransactionOptions {
+  /**
+   * SQLite: the transaction may share its BEGIN and COMMIT with other such transactions that
+   * wait for the database at the same time (see `GroupCommit`); it still commits or rolls back
+   * as a whole, and is answered once committed. Only for short work that waits on nothing but
+   * this transaction's statements: the others of its group wait for it. Ignored on PostgreSQL,
+   * whose concurrent commits already share their WAL flushes.
+   */
+  readonly groupCommit?: boolean;
+}
+
 /** An open SnackBase database: one Kysely instance plus what the rest of the server needs. */
 export interface SnackDatabase {
   readonly dialect: SqlDialect;
@@ -31,7 +44,7 @@ export interface SnackDatabase {
   readonly kysely: Kysely<GlobalDatabase>;
   readonly columnTypes: ColumnTypes;
   /** Runs `fn` in one transaction (SQLite: `BEGIN IMMEDIATE`), committed when it resolves. */
-  transaction<T>(fn: (trx: Transaction<GlobalDatabase>) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (trx: Transaction<GlobalDatabase>) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
    * Queues `work` to run after `trx` commits: in queue order, awaited one by one before
    * {@link transaction} resolves; dropped when the transaction rolls back. A failure of one work
@@ -70,17 +83,19 @@ export function createDatabase(options: DatabaseOptions): SnackDatabase {
   const queues = new WeakMap<Transaction<GlobalDatabase>, AfterCommitWork[]>();
   const reportAfterCommit = options.onAfterCommitError ?? ((e: unknown) => process.emitWarning(`after-commit work failed: ${(e as Error)?.message ?? String(e)}`));
 
-  async function transaction<T>(fn: (trx: Transaction<GlobalDatabase>) => Promise<T>): Promise<T> {
-    const queue: AfterCommitWork[] = [];
-    const result = await kysely.transaction().execute(async (trx) => {
-      queues.set(trx, queue);
-      try {
-        return await fn(trx);
-      } finally {
-        // Closed before COMMIT: work queued later could no longer be tied to this transaction.
-        queues.delete(trx);
-      }
-    });
+  /** Runs `fn` with an after-commit queue open for `trx`, closed before COMMIT. */
+  async function withQueue<T>(trx: Transaction<GlobalDatabase>, queue: AfterCommitWork[], fn: (trx: Transaction<GlobalDatabase>) => Promise<T>): Promise<T> {
+    queues.set(trx, queue);
+    try {
+      return await fn(trx);
+    } finally {
+      // Closed before COMMIT: work queued later could no longer be tied to this transaction.
+      queues.delete(trx);
+    }
+  }
+
+  /** Runs a committed transaction's queue in order; failures are reported, never thrown. */
+  async function runQueue(queue: AfterCommitWork[]): Promise<void> {
     for (const work of queue) {
       try {
         await work();
@@ -88,6 +103,26 @@ export function createDatabase(options: DatabaseOptions): SnackDatabase {
         reportAfterCommit(e);
       }
     }
+  }
+
+  const group = target.dialect === 'sqlite' ? new GroupCommit(kysely) : undefined;
+
+  async function transaction<T>(fn: (trx: Transaction<GlobalDatabase>) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    const queue: AfterCommitWork[] = [];
+    if (group && options?.groupCommit) {
+      const result = await new Promise<T>((resolve, reject) => {
+        let value!: T;
+        group.add({
+          work: async (trx) => void (value = await withQueue(trx, queue, fn)),
+          committed: () => resolve(value),
+          failed: reject,
+        });
+      });
+      await runQueue(queue);
+      return result;
+    }
+    const result = await kysely.transaction().execute((trx) => withQueue(trx, queue, fn));
+    await runQueue(queue);
     return result;
   }
 

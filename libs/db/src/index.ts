@@ -2,7 +2,7 @@ export { columnTypes, fromDbBool, fromDbJson, nowIso } from './column-types';
 export { timeOrderedId } from './time-ordered-id';
 export type { ColumnTypes } from './column-types';
 export { createDatabase } from './create-database';
-export type { DatabaseOptions, SnackDatabase } from './create-database';
+export type { DatabaseOptions, SnackDatabase, TransactionOptions } from './create-database';
 export { DatabaseUrlError, parseDatabaseUrl, redactDatabaseUrl } from './database-url';
 export type { DatabaseTarget, SqlDialect } from './database-url';
 export { DbError, translateDbError } from './db-error';

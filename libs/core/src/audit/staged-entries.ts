@@ -36,8 +36,9 @@ export function encodeStagedEntries(entries: readonly AuditEntryInput[], occurre
   const dated = entries.map((e) => (e.occurred_at ? e : { ...e, occurred_at: occurredAt }));
   const [first] = dated;
   if (!first || !dated.every((e) => sharesAll(first, e))) return JSON.stringify(dated);
-  const { column_name: _c, old_value: _o, new_value: _n, ...shared } = first;
-  const compact: CompactStaged = { shared, columns: dated.map((e) => [e.column_name, e.old_value, e.new_value]) };
+  const shared: Record<string, unknown> = { ...first };
+  for (const key of PER_COLUMN) delete shared[key];
+  const compact: CompactStaged = { shared: shared as Shared, columns: dated.map((e) => [e.column_name, e.old_value, e.new_value]) };
   return JSON.stringify(compact);
 }
 

@@ -60,6 +60,13 @@ export interface WriteKit {
 }
 
 const newLog = (): WriteLog => ({ audits: [], after: [] });
+
+/**
+ * The transactions of single-record writes run only their own statements (before-hooks ran
+ * earlier, after-hooks run after commit), so on SQLite they may share a commit with others
+ * waiting at the same time: see `GroupCommit` in `@snackbase/db`.
+ */
+const SHORT_WRITE = { groupCommit: true } as const;
 const notSatisfied = () => forbidden('Record does not satisfy collection rules');
 
 export function createRecordWrites(deps: RecordsDeps): RecordWrites {
@@ -151,7 +158,7 @@ export function createRecordWrites(deps: RecordsDeps): RecordWrites {
         log.after.push(() => hooks.runAfter('record.afterUpdate', { ctx, collection: model.name, record: after, changes: values, previous }));
         await kit.finish(trx, ctx, log);
         return after;
-      })
+      }, SHORT_WRITE)
       .catch((e: unknown) => {
         throw clientError(e);
       });
@@ -181,7 +188,7 @@ export function createRecordWrites(deps: RecordsDeps): RecordWrites {
         : db.transaction(async (trx) => {
             await tableOfAccount(trx, accountId, model).insert(stored).execute();
             await kit.finish(trx, ctx, log);
-          });
+          }, SHORT_WRITE);
       await written.catch((e: unknown) => {
         throw clientError(e);
       });
@@ -206,7 +213,7 @@ export function createRecordWrites(deps: RecordsDeps): RecordWrites {
           if (!row) throw recordNotFound(); // gone meanwhile, or hidden by the delete rule
           await deleteWithReferrers(trx, cascade, model, row, log);
           await kit.finish(trx, ctx, log);
-        })
+        }, SHORT_WRITE)
         .catch((e: unknown) => {
           throw clientError(e);
         });
