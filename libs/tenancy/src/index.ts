@@ -8,5 +8,5 @@ export {
 export { deriveAdminSlug, deriveSlug, SLUG_MAX, SLUG_MIN, slugProblem, uniqueSlug } from './slug';
 export { accountScope, allAccounts, isAccountScope, TenancyError } from './tenant-scope';
 export type { TenantScope } from './tenant-scope';
-export { dynamicTenantTable, tenantTable } from './tenant-table';
-export type { TenantInsert, TenantTable, TenantUpdate } from './tenant-table';
+export { dynamicTenantInsert, dynamicTenantTable, tenantTable } from './tenant-table';
+export type { OwnedRow, TenantInsert, TenantTable, TenantUpdate } from './tenant-table';

@@ -3,7 +3,7 @@ import { createDatabase, migrateToLatest, type SnackDatabase } from '@snackbase/
 import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '@snackbase/testing';
 import { allocateAccountCode } from './account-code';
 import { accountScope, allAccounts } from './tenant-scope';
-import { dynamicTenantTable, tenantTable } from './tenant-table';
+import { dynamicTenantInsert, dynamicTenantTable, tenantTable } from './tenant-table';
 
 describe.each(TEST_DIALECTS)('tenant-guarded tables on %s', (dialect) => {
   let t: TestDatabase;
@@ -81,6 +81,19 @@ describe.each(TEST_DIALECTS)('tenant-guarded tables on %s', (dialect) => {
     for (const bad of ['users; drop table x', 'Col', '"x"', '']) {
       expect(() => dynamicTenantTable(db.kysely, accountScope(a), bad)).toThrow('invalid table name');
     }
+  });
+
+  it('inserts rows of several accounts in one statement, each stamped from its own scope', () => {
+    const q = dynamicTenantInsert(db.kysely, 'col_posts', [
+      { scope: accountScope(a), values: { id: 'r1', title: 'x' } },
+      { scope: accountScope(b), values: { id: 'r2', title: 'y' } },
+    ]).compile();
+    expect(q.sql).toMatch(/insert into "col_posts" \("id", "title", "account_id"\) values/);
+    expect(q.parameters).toEqual(['r1', 'x', a, 'r2', 'y', b]);
+    expect(() => dynamicTenantInsert(db.kysely, 'col_posts', [{ scope: accountScope(a), values: { id: 'r3', account_id: b } }])).toThrow('account_id is set from the tenant scope');
+    expect(() => dynamicTenantInsert(db.kysely, 'col_posts', [{ scope: allAccounts('job'), values: { id: 'r4' } }])).toThrow('single-account scope');
+    expect(() => dynamicTenantInsert(db.kysely, 'col_posts; drop', [{ scope: accountScope(a), values: { id: 'r5' } }])).toThrow('invalid table name');
+    expect(() => dynamicTenantInsert(db.kysely, 'col_posts', [])).toThrow('nothing to insert');
   });
 
   it('50 parallel account creations get 50 distinct codes without error', async () => {

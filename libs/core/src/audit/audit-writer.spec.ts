@@ -200,18 +200,18 @@ describe.each(TEST_DIALECTS)('audit writer on %s', (dialect) => {
 
   it('offers the single-statement form only where it applies', () => {
     const change: AuditChange = { operation: 'CREATE', table: 'col_posts', recordId: 'x', after: { n: 1 } };
-    expect(audit.inStatement(db.kysely, ctx, change) !== undefined).toBe(dialect === 'postgres');
+    expect(audit.inStatement(db.kysely, [{ ctx, change }]) !== undefined).toBe(dialect === 'postgres');
     // Never-audited tables and tables whose writes fire model events keep the transaction form.
-    expect(audit.inStatement(db.kysely, ctx, { ...change, table: 'refresh_tokens' })).toBeUndefined();
+    expect(audit.inStatement(db.kysely, [{ ctx, change: { ...change, table: 'refresh_tokens' } }])).toBeUndefined();
     const withEvents = createAudit({ db, config: { auditLoggingEnabled: true }, logger, hooks: createAppHooks(() => undefined) });
-    expect(withEvents.inStatement(db.kysely, ctx, { ...change, table: 'groups' })).toBeUndefined();
+    expect(withEvents.inStatement(db.kysely, [{ ctx, change: { ...change, table: 'groups' } }])).toBeUndefined();
   });
 
   (dialect === 'postgres' ? it : it.skip)('stages a one-statement write with its entries atomically, chained once written() resolves', async () => {
     await sql`create table col_single (id varchar(36) primary key, title text unique)`.execute(db.kysely);
     const start = (await allEntries(db)).length;
     const insert = async (id: string, title: string) => {
-      const single = audit.inStatement(db.kysely, ctx, { operation: 'CREATE', table: 'col_single', recordId: id, after: { id, title } });
+      const single = audit.inStatement(db.kysely, [{ ctx, change: { operation: 'CREATE', table: 'col_single', recordId: id, after: { id, title } } }]);
       if (!single) throw new Error('expected the single-statement form on PostgreSQL');
       await (single.creator as unknown as Kysely<Record<string, { id: string; title: string }>>).insertInto('col_single').values({ id, title }).execute();
       await single.written();
@@ -228,7 +228,7 @@ describe.each(TEST_DIALECTS)('audit writer on %s', (dialect) => {
     expect(await allEntries(db)).toHaveLength(rows.length);
     // With audit logging off the statement is the caller's alone.
     const off = createAudit({ db, config: { auditLoggingEnabled: false }, logger });
-    const plain = off.inStatement(db.kysely, ctx, { operation: 'CREATE', table: 'col_single', recordId: 'q', after: { id: 'q' } });
+    const plain = off.inStatement(db.kysely, [{ ctx, change: { operation: 'CREATE', table: 'col_single', recordId: 'q', after: { id: 'q' } } }]);
     expect(plain?.creator).toBe(db.kysely);
   });
 

@@ -180,16 +180,23 @@ export async function stageAuditEntries(trx: Transaction<GlobalDatabase>, entrie
 }
 
 /**
- * {@link stageAuditEntries} as a data-modifying CTE on `creator` (PostgreSQL): the statement
- * built from the returned creator writes its row and stages the entries atomically, on its own,
- * so a single-row write needs no BEGIN/COMMIT round trips. PostgreSQL runs a data-modifying
- * CTE whether or not the main statement names it.
- * @example await stagedWith(db.kysely, entries).insertInto('col_posts').values(row).execute();
+ * {@link stageAuditEntries} as a data-modifying CTE on `creator` (PostgreSQL), for one or more
+ * changes (one staged row each, in order, as `encodeChange` wrote them): the statement
+ * built from the returned creator writes its rows and stages the entries atomically, on its
+ * own, so a single-statement write needs no BEGIN/COMMIT round trips. PostgreSQL runs a
+ * data-modifying CTE whether or not the main statement names it.
+ * @example await stagedWith(db.kysely, [encodeChange(change, now)]).insertInto('col_posts').values(row).execute();
  */
-export function stagedWith(creator: QueryCreator<GlobalDatabase>, entries: readonly AuditEntryInput[]): QueryCreator<GlobalDatabase> {
-  if (entries.length === 0) return creator;
-  const row = stagedRow(entries);
-  return creator.with('audit_staged', (qc) => qc.insertInto('audit_pending').values(row)) as unknown as QueryCreator<GlobalDatabase>;
+export function stagedWith(creator: QueryCreator<GlobalDatabase>, staged: readonly string[]): QueryCreator<GlobalDatabase> {
+  if (staged.length === 0) return creator;
+  const rows = staged.map((entries) => ({ entries }));
+  return creator.with('audit_staged', (qc) => qc.insertInto('audit_pending').values(rows)) as unknown as QueryCreator<GlobalDatabase>;
+}
+
+/** {@link stageAuditEntries} for changes already encoded by `encodeChange`. */
+export async function stageEncoded(trx: Transaction<GlobalDatabase>, staged: readonly string[]): Promise<void> {
+  if (staged.length === 0) return;
+  await trx.insertInto('audit_pending').values(staged.map((entries) => ({ entries }))).execute();
 }
 
 /** The `audit_pending` row of one change: its entries, `occurred_at` fixed now, at the write. */

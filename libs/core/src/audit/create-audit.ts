@@ -11,7 +11,8 @@ import type { JsonValue } from './canonical-json';
 import { exportAuditLog, type AuditExportFormat } from './audit-export';
 import { checkedFilters, filteredAuditLog, normaliseListQuery, type AuditFilters, type AuditListQuery } from './audit-query';
 import { verifyAuditChain, type AuditHead, type VerifyOptions, type VerifyResult } from './audit-verify';
-import { appendAuditEntries, readAuditHead, stageAuditEntries, stagedWith, type AuditEntryInput } from './audit-writer';
+import { appendAuditEntries, readAuditHead, stagedWith, stageEncoded, type AuditEntryInput } from './audit-writer';
+import { encodeChange, expandChange, type ChangeEntries } from './staged-entries';
 import { createAuditChainer } from './audit-chainer';
 import { createModelEvents } from './model-events';
 import type { AppHooks } from '../events/create-app-hooks';
@@ -82,24 +83,28 @@ export function createAudit(deps: AuditDeps) {
   const settling = new WeakSet<Transaction<GlobalDatabase>>();
 
   /** One entry per changed column of `change`, with the caller of `ctx` as principal. */
-  function entriesOf(ctx: RequestContext, change: AuditChange): AuditEntryInput[] {
-    const columns = diffChange(change);
-    const common = { operation: change.operation, table_name: change.table, record_id: String(change.recordId), account_id: accountOf(change), ...actorOf(ctx) };
-    const metadata = metadataOf(ctx, change);
-    return columns.map((c) => ({ ...common, column_name: c.column, old_value: c.oldValue, new_value: c.newValue, extra_metadata: metadata }));
+  function entriesOf(ctx: RequestContext, change: AuditChange): ChangeEntries {
+    const shared = { operation: change.operation, table_name: change.table, record_id: String(change.recordId), account_id: accountOf(change), ...actorOf(ctx), extra_metadata: metadataOf(ctx, change) };
+    return { shared, columns: diffChange(change).map((c) => [c.column, c.oldValue, c.newValue] as const) };
+  }
+
+  /** PostgreSQL, and a table that fires no `model.*` events (their before-handlers need a transaction). */
+  function appliesInStatement(change: Pick<AuditChange, 'table'>): boolean {
+    return db.dialect === 'postgres' && !SKIPPED_TABLES.has(change.table) && !models?.fires(change.table);
   }
 
   async function write(trx: Transaction<GlobalDatabase>, ctx: RequestContext, change: AuditChange): Promise<void> {
     const entries = entriesOf(ctx, change);
+    if (entries.columns.length === 0) return;
     // SQLite: the transaction already holds the database's one write lock, so chaining in it
     // costs no waiting, and staging would add a round per write (SQLite runs writes one at a
     // time, so rounds would not batch). PostgreSQL: stage, and chain after commit in batches.
     if (db.dialect === 'sqlite') {
-      await appendAuditEntries(trx, db.dialect, entries);
+      await appendAuditEntries(trx, db.dialect, expandChange(entries));
       return;
     }
-    await stageAuditEntries(trx, entries);
-    if (entries.length > 0 && !settling.has(trx)) {
+    await stageEncoded(trx, [encodeChange(entries, new Date().toISOString())]);
+    if (!settling.has(trx)) {
       settling.add(trx);
       db.afterCommit(trx, chainer.settle);
     }
@@ -131,22 +136,26 @@ export function createAudit(deps: AuditDeps) {
 
     /**
      * A single-statement form of {@link record} for a write that is one statement, where it
-     * applies: PostgreSQL, a table that fires no `model.*` events. `creator` comes back with
-     * the change's entries staged in a CTE (or as it was, with audit logging off), so the
-     * statement built from it writes the row and its entries atomically without a transaction
-     * (three round trips fewer than BEGIN, write, stage, COMMIT); once that statement has
-     * resolved, await `written()`, which chains the entries as a committed transaction would.
-     * Undefined where it does not apply: use {@link record} inside a transaction.
+     * applies: PostgreSQL, tables that fire no `model.*` events. `creator` comes back with the
+     * entries of every change staged in a CTE (or as it was, with audit logging off), so the
+     * statement built from it writes its rows and their entries atomically without a
+     * transaction (three round trips fewer than BEGIN, write, stage, COMMIT); once that
+     * statement has resolved, await `written()`, which chains the entries as a committed
+     * transaction would. Undefined where it does not apply: use {@link record} inside a transaction.
      * @example
-     * const single = audit.inStatement(db.kysely, ctx, change);
+     * const single = audit.inStatement(db.kysely, [{ ctx, change }]);
      * if (single) { await single.creator.insertInto(table).values(row).execute(); await single.written(); }
      */
-    inStatement(creator: QueryCreator<GlobalDatabase>, ctx: RequestContext, change: AuditChange): { creator: QueryCreator<GlobalDatabase>; written: () => Promise<void> } | undefined {
-      if (db.dialect !== 'postgres' || SKIPPED_TABLES.has(change.table) || models?.fires(change.table)) return undefined;
-      const entries = config.auditLoggingEnabled ? entriesOf(ctx, change) : [];
-      if (entries.length === 0) return { creator, written: async () => undefined };
-      return { creator: stagedWith(creator, entries), written: chainer.settle };
+    inStatement(creator: QueryCreator<GlobalDatabase>, changes: ReadonlyArray<{ readonly ctx: RequestContext; readonly change: AuditChange }>): { creator: QueryCreator<GlobalDatabase>; written: () => Promise<void> } | undefined {
+      if (!changes.every(({ change }) => appliesInStatement(change))) return undefined;
+      const occurredAt = new Date().toISOString();
+      const staged = config.auditLoggingEnabled ? changes.map(({ ctx, change }) => entriesOf(ctx, change)).filter((e) => e.columns.length > 0) : [];
+      if (staged.length === 0) return { creator, written: async () => undefined };
+      return { creator: stagedWith(creator, staged.map((e) => encodeChange(e, occurredAt))), written: chainer.settle };
     },
+
+    /** Whether {@link inStatement} applies to a write of `change`. */
+    appliesInStatement,
 
     /** Chains entries left staged by an earlier run, then keeps sweeping for such leftovers. */
     start: () => chainer.start(),

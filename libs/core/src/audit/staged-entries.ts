@@ -3,17 +3,30 @@ import type { AuditEntryInput } from './audit-writer';
 /** The members that differ between the entries of one change: one per changed column. */
 const PER_COLUMN = ['column_name', 'old_value', 'new_value'] as const;
 type PerColumn = (typeof PER_COLUMN)[number];
-type Shared = Omit<AuditEntryInput, PerColumn>;
+/** The members of an entry other than its column and values. */
+export type Shared = Omit<AuditEntryInput, PerColumn>;
 
 /**
- * The staged form of one change: the members every entry shares, once, and per entry its
- * column and values. The entries of a change repeat everything but those three, and written in
- * full a nine-column create took ~4 KB, past PostgreSQL's 2 KB TOAST threshold (compressed on
- * insert, decompressed when the chainer reads it back); this form is about a quarter of that.
+ * The entries of one change in the form they are staged in: the members every entry shares,
+ * once, and per entry its column and values. The entries of a change repeat everything but
+ * those three, and written in full a nine-column create took ~4 KB, past PostgreSQL's 2 KB
+ * TOAST threshold (compressed on insert, decompressed when the chainer reads it back); this
+ * form is about a quarter of that, and is built without an object per entry.
  */
-interface CompactStaged {
+export interface ChangeEntries {
   readonly shared: Shared;
-  readonly columns: ReadonlyArray<readonly [string, string | null, string | null]>;
+  readonly columns: ReadonlyArray<readonly [column: string, oldValue: string | null, newValue: string | null]>;
+}
+
+/** The staged text of `change`, its `occurred_at` (when unset) fixed to `occurredAt`. */
+export function encodeChange(change: ChangeEntries, occurredAt: string): string {
+  const dated: ChangeEntries = change.shared.occurred_at ? change : { shared: { ...change.shared, occurred_at: occurredAt }, columns: change.columns };
+  return JSON.stringify(dated);
+}
+
+/** The entries of `change`, one per column, in order. */
+export function expandChange(change: ChangeEntries): AuditEntryInput[] {
+  return change.columns.map(([column_name, old_value, new_value]) => ({ ...change.shared, column_name, old_value, new_value }));
 }
 
 /** True when `b` matches `a` in every member but the per-column ones (metadata by identity or text). */
@@ -38,13 +51,11 @@ export function encodeStagedEntries(entries: readonly AuditEntryInput[], occurre
   if (!first || !dated.every((e) => sharesAll(first, e))) return JSON.stringify(dated);
   const shared: Record<string, unknown> = { ...first };
   for (const key of PER_COLUMN) delete shared[key];
-  const compact: CompactStaged = { shared: shared as Shared, columns: dated.map((e) => [e.column_name, e.old_value, e.new_value]) };
-  return JSON.stringify(compact);
+  return encodeChange({ shared: shared as Shared, columns: dated.map((e) => [e.column_name, e.old_value, e.new_value]) }, occurredAt);
 }
 
 /** The entries of a staged text, in order, in either form {@link encodeStagedEntries} writes. */
 export function decodeStagedEntries(text: string): AuditEntryInput[] {
-  const parsed = JSON.parse(text) as AuditEntryInput[] | CompactStaged;
-  if (Array.isArray(parsed)) return parsed;
-  return parsed.columns.map(([column_name, old_value, new_value]) => ({ ...parsed.shared, column_name, old_value, new_value }));
+  const parsed = JSON.parse(text) as AuditEntryInput[] | ChangeEntries;
+  return Array.isArray(parsed) ? parsed : expandChange(parsed);
 }

@@ -5,6 +5,7 @@ import { fieldListOf, type CollectionModel } from '../collections';
 import type { RequestContext } from '../context';
 import { forbidden, validationFailed } from '../errors';
 import { createBatchWrites, type BatchWrites } from './batch-writes';
+import { createGroupedCreates } from './grouped-creates';
 import { deleteWithReferrers, type CascadeDeps, type WriteLog } from './cascade-deletes';
 import { fromStoredRow, presentRecord } from './record-row';
 import type { WriteMode } from './record-values';
@@ -71,6 +72,7 @@ const notSatisfied = () => forbidden('Record does not satisfy collection rules')
 
 export function createRecordWrites(deps: RecordsDeps): RecordWrites {
   const { db, catalog, gates, hooks, audit } = deps;
+  const groupedCreates = createGroupedCreates({ db, audit });
 
   const kit: WriteKit = {
     deps,
@@ -180,11 +182,10 @@ export function createRecordWrites(deps: RecordsDeps): RecordWrites {
       const stored = toStoredRow(db.dialect, model, withoutAccount(row));
       const change = { operation: 'CREATE', table: model.tableName, recordId: String(row['id']), accountId, after: row } as const;
       const log: WriteLog = { audits: [change], after: [() => hooks.runAfter('record.afterCreate', { ctx, collection: model.name, record: row })] };
-      // One INSERT carrying its audit entries where the log allows it (PostgreSQL): no
-      // transaction round trips for the commonest write.
-      const single = audit.inStatement(db.kysely, ctx, change);
-      const written = single
-        ? tableOfAccount(single.creator, accountId, model).insert(stored).execute().then(single.written)
+      // One INSERT carrying its audit entries, shared with the creates arriving meanwhile,
+      // where the log allows it (PostgreSQL): no transaction round trips for the commonest write.
+      const written = audit.appliesInStatement(change)
+        ? groupedCreates.add({ ctx, table: model.tableName, accountId, stored, change })
         : db.transaction(async (trx) => {
             await tableOfAccount(trx, accountId, model).insert(stored).execute();
             await kit.finish(trx, ctx, log);
