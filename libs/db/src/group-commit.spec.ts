@@ -101,7 +101,9 @@ describe.each(TEST_DIALECTS)('grouped transactions on %s', (dialect) => {
   });
 
   (dialect === 'sqlite' ? it : it.skip)('fails the waiting transactions when the write lock cannot be had, then goes on', async () => {
-    const holder = new BetterSqlite3(parseDatabaseUrl(t.url).filename ?? '');
+    const target = parseDatabaseUrl(t.url);
+    if (target.dialect !== 'sqlite') throw new Error('expected a SQLite database');
+    const holder = new BetterSqlite3(target.filename);
     holder.exec('begin immediate');
     try {
       const outcomes = await Promise.allSettled([db.transaction((trx) => insert(trx, 1), GROUPED), db.transaction((trx) => insert(trx, 2), GROUPED)]);
