@@ -70,6 +70,13 @@ describe.each(TEST_DIALECTS)('grouped transactions on %s', (dialect) => {
     expect(seen.sort()).toEqual(['1 committed', '3 committed']);
   });
 
+  it('refuses a statement a transaction left running once its work has settled', async () => {
+    let leaked: Transaction<GlobalDatabase> | undefined;
+    await db.transaction(async (trx) => void (leaked = trx), GROUPED);
+    await expect(insert(leaked as Transaction<GlobalDatabase>, 99)).rejects.toThrow(/ended|not supported|transaction/i);
+    expect(await ids()).toEqual([]);
+  });
+
   it('sees its own writes and those of the transactions committed before it', async () => {
     await db.transaction((trx) => insert(trx, 1), GROUPED);
     const [, count] = await Promise.all([

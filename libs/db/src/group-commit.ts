@@ -1,4 +1,4 @@
-import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type Transaction, type UnknownRow } from 'kysely';
 import type { GlobalDatabase } from './schema/system-database';
 
 /** One transaction's work waiting for a shared commit, and how to answer its caller. */
@@ -9,6 +9,29 @@ export interface GroupMember {
   committed(): void;
   /** Nothing of this member was committed: its work failed, or the shared transaction did. */
   failed(error: unknown): void;
+}
+
+/**
+ * A member's own view of the shared transaction: a distinct object, so what is keyed by
+ * transaction (after-commit queues) stays apart, and one that refuses statements once the
+ * member's work has settled, as a transaction that has ended does: a statement a member left
+ * running would otherwise land in the next member's savepoint.
+ */
+class MemberView implements KyselyPlugin {
+  #open = true;
+
+  close(): void {
+    this.#open = false;
+  }
+
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    if (!this.#open) throw new Error('this transaction has already ended');
+    return args.node;
+  }
+
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return args.result;
+  }
 }
 
 const SAVEPOINT = CompiledQuery.raw('savepoint "sb_group_member"');
@@ -23,10 +46,12 @@ const ROLLBACK_TO = CompiledQuery.raw('rollback to savepoint "sb_group_member"')
  * index and table pages, written once per group instead of once per write. Measured on the
  * records benchmark, BEGIN and COMMIT were a fifth of an audited create's CPU.
  *
- * Each member stays all-or-nothing on its own: a member whose work fails is rolled back to its
- * savepoint and rejected alone, the others go on. A member is answered only once the group has
- * committed; if BEGIN or COMMIT fails, every member of the group is rejected (none of it was
- * written) and members not yet started wait for the next group. A group takes whatever is
+ * Each member stays all-or-nothing on its own: a member whose work fails is rejected at once
+ * and rolled back to its savepoint, the others go on (its error may come from rows of earlier
+ * members of the group that are not committed yet, as it would from a transaction committed just
+ * before). A member whose work succeeds is answered only once the group has committed; if BEGIN
+ * or COMMIT fails, every member of the group is rejected (none of it was written) and members
+ * not yet started wait for the next group. A group takes whatever is
  * waiting when it starts, up to `maxMembers`; with no contention a group is one transaction.
  */
 export class GroupCommit {
@@ -73,16 +98,19 @@ export class GroupCommit {
         for (const member of group) {
           started++;
           await trx.executeQuery(SAVEPOINT);
+          const view = new MemberView();
           try {
-            // A view of its own, so what is keyed by transaction (after-commit queues) stays apart.
-            await member.work(trx.withTables() as Transaction<GlobalDatabase>);
+            await member.work(trx.withPlugin(view));
           } catch (error) {
-            await trx.executeQuery(ROLLBACK_TO);
-            await trx.executeQuery(RELEASE);
+            view.close();
+            // Rejected with its own error even when the rollback fails (and ends the group).
             rejected.add(member);
             member.failed(error);
+            await trx.executeQuery(ROLLBACK_TO);
+            await trx.executeQuery(RELEASE);
             continue;
           }
+          view.close();
           await trx.executeQuery(RELEASE);
           written.push(member);
         }

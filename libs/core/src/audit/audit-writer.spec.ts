@@ -232,6 +232,16 @@ describe.each(TEST_DIALECTS)('audit writer on %s', (dialect) => {
     expect(plain?.creator).toBe(db.kysely);
   });
 
+  it('appends a round of large entries in several statements, one linear chain', async () => {
+    const before = (await allEntries(db)).length;
+    const big = 'x'.repeat(1_500_000);
+    const inputs = Array.from({ length: 8 }, (_, i) => ({ operation: 'UPDATE' as const, table_name: 'col_big', record_id: `b${i}`, column_name: 'body', old_value: big, new_value: `${big}${i}`, account_id: 'acc-1', user_id: null, user_email: null, user_name: null, request_id: null, ip_address: null, user_agent: null }));
+    const stored = await db.transaction((trx) => appendAuditEntries(trx, dialect, inputs));
+    const rows = await allEntries(db);
+    expect(rows.slice(before).map((r) => [r.record_id, r.new_value?.length])).toEqual(stored.map((e) => [e.record_id, 1_500_001]));
+    expectLinearChain(rows);
+  });
+
   it('refuses to append outside a transaction', async () => {
     expect(await rejection(appendAuditEntries(db.kysely as never, dialect, []))).toMatch(/needs a transaction/);
   });

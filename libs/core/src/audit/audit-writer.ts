@@ -124,7 +124,7 @@ async function extendLockedChain(trx: Transaction<GlobalDatabase>, dialect: SqlD
     return entry;
   });
   if (dialect === 'postgres') {
-    await trx.executeQuery(CompiledQuery.raw(PG_INSERT_FROM_JSON, [JSON.stringify(stored)]));
+    for (const json of jsonChunks(stored)) await trx.executeQuery(CompiledQuery.raw(PG_INSERT_FROM_JSON, [json]));
     return stored;
   }
   // Chunks keep each statement under SQLite's bound-parameter limit.
@@ -137,6 +137,25 @@ async function extendLockedChain(trx: Transaction<GlobalDatabase>, dialect: SqlD
   return stored;
 }
 
+/** Characters of JSON per statement: a round of large changes (1 MB bodies) stays far from V8's and PostgreSQL's limits. */
+const JSON_CHUNK_CHARS = 8 * 1024 * 1024;
+
+/** `entries` as JSON arrays of about {@link JSON_CHUNK_CHARS} characters each (at least one entry each), in order. */
+function* jsonChunks(entries: readonly AuditLogEntry[]): Generator<string> {
+  let parts: string[] = [];
+  let size = 0;
+  for (const entry of entries) {
+    const text = JSON.stringify(entry);
+    if (parts.length > 0 && size + text.length > JSON_CHUNK_CHARS) {
+      yield `[${parts.join(',')}]`;
+      parts = [];
+      size = 0;
+    }
+    parts.push(text);
+    size += text.length + 1;
+  }
+  if (parts.length > 0) yield `[${parts.join(',')}]`;
+}
 
 /** Every stored column of an entry, in the order of {@link insertSql}'s placeholders. */
 const STORED_COLUMNS = ['id', ...CHECKSUM_FIELDS, 'checksum'] as const;

@@ -31,12 +31,12 @@ export function expandChange(change: ChangeEntries): AuditEntryInput[] {
 
 /** True when `b` matches `a` in every member but the per-column ones (metadata by identity or text). */
 function sharesAll(a: AuditEntryInput, b: AuditEntryInput): boolean {
-  for (const key of Object.keys(a) as (keyof AuditEntryInput)[]) {
+  for (const key of new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof AuditEntryInput>) {
     if ((PER_COLUMN as readonly string[]).includes(key) || a[key] === b[key]) continue;
     if (key === 'extra_metadata' && JSON.stringify(a[key]) === JSON.stringify(b[key])) continue;
     return false;
   }
-  return Object.keys(b).length === Object.keys(a).length;
+  return true;
 }
 
 /**

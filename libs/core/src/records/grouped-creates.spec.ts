@@ -86,6 +86,20 @@ describe('grouped record creates on postgres', () => {
     expect((await chain()).length - before).toBe(8);
   });
 
+  it('answers a failure that is not about a row to every create of the statement, without retrying each', async () => {
+    let statements = 0;
+    const counting = createGroupedCreates({ db, audit: { inStatement: (...args: Parameters<Audit['inStatement']>) => (statements++, audit.inStatement(...args)) } });
+    const missing = (title: string) => {
+      const id = randomUUID();
+      return counting.add({ ctx, table: 'col_missing', accountId: 'acc-a', stored: { id, title }, change: { operation: 'CREATE', table: 'col_missing', recordId: id, accountId: 'acc-a', after: { id, title } } });
+    };
+    const outcomes = await Promise.allSettled([missing('a'), missing('b'), missing('c')]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(String((outcomes[0] as PromiseRejectedResult).reason)).toMatch(/does not exist/);
+    expect(statements).toBe(1);
+    expect(await db.kysely.selectFrom('audit_pending').select('id').execute()).toEqual([]);
+  });
+
   it('writes rows with different columns in separate statements', async () => {
     const account = randomUUID();
     await Promise.all([

@@ -24,13 +24,28 @@ const MAX_PARAMETERS = 30_000;
 const MAX_ROWS = 500;
 
 /**
+ * Whether a failure of a shared statement may come from one of its rows, so that retrying each
+ * row alone gives each create its own answer: data exceptions and constraint violations
+ * (SQLSTATE classes 22, 23), lost races (40), and errors raised before the statement was sent
+ * (no code). Anything else (the connection dropped, the database is down) is answered to every
+ * create alike: retried alone a lost connection could even meet the rows it had committed.
+ */
+function rowSpecific(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === undefined) return true;
+  return typeof code === 'string' && /^(22|23|40)[0-9A-Z]{3}$/.test(code);
+}
+
+/**
  * PostgreSQL: single-record creates of one collection that arrive in the same turn of the
  * event loop become one `INSERT … VALUES (…), (…)` carrying every row's audit entries in its
  * staging CTE (see `audit.inStatement`). Each create was a statement of its own, and under load
  * the server's CPU went to sending statements and reading their answers more than to anything
- * in them. Each create still gets its own answer: when the shared statement fails (one row
- * breaks a unique index, say) nothing of it was written, and every row is retried alone, so only
- * the offending create fails, with its own error. Answered once written and chained, as alone.
+ * in them. Each create still gets its own answer: when the shared statement fails because of a
+ * row (one breaks a unique index, say) nothing of it was written, and every row is retried
+ * alone, so only the offending create fails, with its own error. Creates group only with the
+ * same columns in the same order (rows of one collection are built alike), at most 500 rows or
+ * 30,000 parameters per statement. Answered once written and chained, as alone.
  */
 export function createGroupedCreates(deps: { readonly db: SnackDatabase; readonly audit: Pick<Audit, 'inStatement'> }) {
   const { db, audit } = deps;
@@ -62,7 +77,11 @@ export function createGroupedCreates(deps: { readonly db: SnackDatabase; readonl
     if (members.length === 1) return alone(members[0] as Member);
     try {
       await insert(members);
-    } catch {
+    } catch (error) {
+      if (!rowSpecific(error)) {
+        for (const member of members) member.reject(error);
+        return;
+      }
       await Promise.all(members.map(alone));
       return;
     }
