@@ -1,6 +1,6 @@
 import type { SnackDatabase } from '@snackbase/db';
 import type { Logger } from '../logging';
-import { chainStagedEntries, hasStagedEntries } from './audit-writer';
+import { chainStagedEntries, hasStagedEntries, type ChainHeadMemo } from './audit-writer';
 
 /** Changes chained per transaction: enough to amortise a commit, small enough to keep it short. */
 const ROUND_LIMIT = 500;
@@ -25,11 +25,13 @@ export function createAuditChainer(deps: AuditChainerDeps) {
   let current: Promise<void> | undefined;
   let queued: Promise<void> | undefined;
   let sweeper: NodeJS.Timeout | undefined;
+  // The head this instance's last round left: its next round checks it instead of reading it.
+  const memo: ChainHeadMemo = {};
 
   /** Rounds until nothing was left over; a failure is logged and the rows wait for the next. */
   async function drain(): Promise<void> {
     try {
-      while ((await chainStagedEntries(db, ROUND_LIMIT)) === ROUND_LIMIT);
+      while ((await chainStagedEntries(db, ROUND_LIMIT, memo)) === ROUND_LIMIT);
     } catch (error) {
       logger.error('audit chaining failed; staged entries stay staged and are retried', { error: (error as Error)?.message ?? String(error) });
     }

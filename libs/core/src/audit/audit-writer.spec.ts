@@ -4,7 +4,7 @@ import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '@snackbase
 import type { RequestContext } from '../context';
 import { createLogger } from '../logging';
 import { auditChecksum, entryFromRow, type AuditLogEntry } from './audit-entry';
-import { appendAuditEntries, stageAuditEntries } from './audit-writer';
+import { appendAuditEntries, chainStagedEntries, stageAuditEntries, type ChainHeadMemo } from './audit-writer';
 import type { AuditChange } from './audit-diff';
 import { createAudit, type Audit } from './create-audit';
 import { createAppHooks } from '../events/create-app-hooks';
@@ -240,6 +240,21 @@ describe.each(TEST_DIALECTS)('audit writer on %s', (dialect) => {
     const rows = await allEntries(db);
     expect(rows.slice(before).map((r) => [r.record_id, r.new_value?.length])).toEqual(stored.map((e) => [e.record_id, 1_500_001]));
     expectLinearChain(rows);
+  });
+
+  (dialect === 'postgres' ? it : it.skip)('keeps one chain when instances take turns and a remembered head goes stale', async () => {
+    const [a, b]: ChainHeadMemo[] = [{}, {}];
+    const stage = (n: number) => db.transaction((trx) => stageAuditEntries(trx, [{ ...crashed, record_id: `turn-${n}` }]));
+    for (const [n, memo] of [a, a, b, a, b, b, a].entries()) {
+      await stage(n);
+      expect(await chainStagedEntries(db, 500, memo)).toBe(1);
+    }
+    const rows = await allEntries(db);
+    expectLinearChain(rows);
+    expect(rows.filter((r) => r.record_id.startsWith('turn-')).map((r) => r.record_id)).toEqual(Array.from({ length: 7 }, (_, n) => `turn-${n}`));
+    // Each remembers the head its own last round left.
+    expect(a.head?.id).toBe(rows.at(-1)?.id);
+    expect(b.head?.id).toBe(rows.at(-2)?.id);
   });
 
   it('refuses to append outside a transaction', async () => {

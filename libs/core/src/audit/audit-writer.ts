@@ -110,19 +110,43 @@ export async function appendAuditEntries(trx: Transaction<GlobalDatabase>, diale
   return extendLockedChain(trx, dialect, entries);
 }
 
-/** {@link appendAuditEntries} for a caller that already holds the chain lock in `trx`. */
-async function extendLockedChain(trx: Transaction<GlobalDatabase>, dialect: SqlDialect, entries: readonly AuditEntryInput[]): Promise<AuditLogEntry[]> {
-  const head = await readAuditHead(trx);
+/** `entries` as stored after `head` (ids, previous hashes and checksums), in order. */
+function chainAfter(head: ChainHead | null, entries: readonly AuditEntryInput[], metadataTexts: MetadataTexts): AuditLogEntry[] {
   const occurredAt = new Date().toISOString();
   let previous = head?.checksum ?? null;
   let id = head?.id ?? 0;
-  const metadataTexts: MetadataTexts = new Map();
-  const stored: AuditLogEntry[] = entries.map((input) => {
+  return entries.map((input) => {
     const entry = normalise(input, ++id, occurredAt, previous);
     entry.checksum = auditChecksum(entry, metadataTexts);
     previous = entry.checksum;
     return entry;
   });
+}
+
+/** The last entry of the chain, as far as chaining needs it. */
+export interface ChainHead {
+  readonly id: number;
+  readonly checksum: string;
+}
+
+/**
+ * {@link appendAuditEntries} for a caller that already holds the chain lock in `trx`. With
+ * `guess` (PostgreSQL: the head after this instance's last round, null for an empty log), the
+ * entries are chained after it and inserted only if it still is the head, checked by the insert
+ * itself, which saves a round trip per round; if another instance appended meanwhile, nothing
+ * was inserted and the head is read as without a guess.
+ */
+async function extendLockedChain(trx: Transaction<GlobalDatabase>, dialect: SqlDialect, entries: readonly AuditEntryInput[], guess?: ChainHead | null): Promise<AuditLogEntry[]> {
+  const metadataTexts: MetadataTexts = new Map();
+  if (dialect === 'postgres' && guess !== undefined) {
+    const guessed = chainAfter(guess, entries, metadataTexts);
+    const chunks = [...jsonChunks(guessed)];
+    if (chunks.length === 1) {
+      const result = await trx.executeQuery(CompiledQuery.raw(PG_INSERT_IF_HEAD, [chunks[0], guess?.id ?? null]));
+      if (Number(result.numAffectedRows ?? 0) === guessed.length) return guessed;
+    }
+  }
+  const stored = chainAfter((await readAuditHead(trx)) ?? null, entries, metadataTexts);
   if (dialect === 'postgres') {
     for (const json of jsonChunks(stored)) await trx.executeQuery(CompiledQuery.raw(PG_INSERT_FROM_JSON, [json]));
     return stored;
@@ -172,6 +196,20 @@ const PG_INSERT_FROM_JSON = (() => {
   const columns = STORED_COLUMNS.map((c) => `"${c}"`).join(', ');
   return `insert into "audit_log" (${columns}) select ${columns} from json_populate_recordset(null::"audit_log", $1::json)`;
 })();
+
+/** {@link PG_INSERT_FROM_JSON} only while the chain's last id is `$2` (null: the log is empty). */
+const PG_INSERT_IF_HEAD = `${PG_INSERT_FROM_JSON} where (select max("id") from "audit_log") is not distinct from $2::bigint`;
+
+/**
+ * PostgreSQL: takes the chain lock and up to `limit` staged changes in one statement. The
+ * statement's snapshot predates the lock, so a round of another instance that committed while
+ * this one waited may have taken some of these rows already: PostgreSQL skips rows deleted by a
+ * committed transaction, so each change is still taken once. The head is read (or checked) by
+ * a later statement, under the lock, with a fresh snapshot.
+ */
+const PG_LOCK_AND_TAKE = (limit: number) =>
+  `with "chain_lock" as (select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY}::bigint)) ` +
+  `delete from "audit_pending" where "id" in (select "id" from "audit_pending", "chain_lock" order by "id" limit ${Math.trunc(limit)}) returning "id", "entries"`;
 
 /**
  * SQLite: `insert into audit_log (…) values (…), …` for `rows` rows, written once per row
@@ -230,22 +268,48 @@ function stagedRow(entries: readonly AuditEntryInput[]): { entries: string } {
  * many changes it chained. Rounds of any number of instances may run at once: the lock
  * serialises them and each sees the rows the previous one took as gone.
  */
-export async function chainStagedEntries(db: SnackDatabase, limit: number): Promise<number> {
-  return db.transaction(async (trx) => {
-    await lockAuditChain(trx, db.dialect);
-    // One statement takes and removes the batch (by id: on PostgreSQL a lower id can commit
-    // after a higher one was chained, so no range delete). RETURNING has no order: sort.
-    const oldest = trx.selectFrom('audit_pending').select('id').orderBy('id').limit(limit);
-    const staged = await trx.deleteFrom('audit_pending').where('id', 'in', oldest).returning(['id', 'entries']).execute();
-    if (staged.length === 0) return 0;
-    staged.sort((a, b) => Number(a.id) - Number(b.id));
-    await extendLockedChain(
-      trx,
-      db.dialect,
-      staged.flatMap((row) => decodeStagedEntries(row.entries)),
-    );
-    return staged.length;
-  });
+export async function chainStagedEntries(db: SnackDatabase, limit: number, memo: ChainHeadMemo = {}): Promise<number> {
+  let head: ChainHead | undefined;
+  try {
+    const chained = await db.transaction(async (trx) => {
+      // One statement takes and removes the batch (by id: on PostgreSQL a lower id can commit
+      // after a higher one was chained, so no range delete). RETURNING has no order: sort.
+      const staged = db.dialect === 'postgres' ? await takeLocked(trx, limit) : await takeAfterLock(trx, limit);
+      if (staged.length === 0) return 0;
+      staged.sort((a, b) => Number(a.id) - Number(b.id));
+      const stored = await extendLockedChain(
+        trx,
+        db.dialect,
+        staged.flatMap((row) => decodeStagedEntries(row.entries)),
+        memo.head,
+      );
+      head = stored.at(-1);
+      return staged.length;
+    });
+    // Remembered only once committed: a round that rolled back changed nothing.
+    if (head) memo.head = { id: head.id, checksum: head.checksum };
+    return chained;
+  } catch (error) {
+    delete memo.head;
+    throw error;
+  }
+}
+
+/** What a chainer remembers between its rounds: the head its last committed round left (unset: unknown). */
+export interface ChainHeadMemo {
+  head?: ChainHead | null;
+}
+
+type StagedRow = { id: number | string; entries: string };
+
+async function takeLocked(trx: Transaction<GlobalDatabase>, limit: number): Promise<StagedRow[]> {
+  return (await trx.executeQuery<StagedRow>(CompiledQuery.raw(PG_LOCK_AND_TAKE(limit)))).rows;
+}
+
+async function takeAfterLock(trx: Transaction<GlobalDatabase>, limit: number): Promise<StagedRow[]> {
+  await lockAuditChain(trx, 'sqlite');
+  const oldest = trx.selectFrom('audit_pending').select('id').orderBy('id').limit(limit);
+  return trx.deleteFrom('audit_pending').where('id', 'in', oldest).returning(['id', 'entries']).execute();
 }
 
 /** True when some change waits in `audit_pending` (one indexed read, no transaction). */
