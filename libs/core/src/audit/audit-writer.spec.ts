@@ -4,7 +4,8 @@ import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '@snackbase
 import type { RequestContext } from '../context';
 import { createLogger } from '../logging';
 import { auditChecksum, entryFromRow, type AuditLogEntry } from './audit-entry';
-import { appendAuditEntries, chainStagedEntries, stageAuditEntries, type ChainHeadMemo } from './audit-writer';
+import { appendAuditEntries, chainStagedEntries, stageEncoded, type ChainHeadMemo } from './audit-writer';
+import { encodeChange } from './staged-entries';
 import type { AuditChange } from './audit-diff';
 import { createAudit, type Audit } from './create-audit';
 import { createAppHooks } from '../events/create-app-hooks';
@@ -150,10 +151,13 @@ describe.each(TEST_DIALECTS)('audit writer on %s', (dialect) => {
     expect(auditChecksum(stored as AuditLogEntry)).toBe(stored?.checksum);
   });
 
-  const crashed = { operation: 'CREATE', table_name: 'col_posts', record_id: 'crashed', column_name: 'title', old_value: null, new_value: 'kept', account_id: 'acc-1', user_id: null, user_email: null, user_name: null, request_id: 'cid_crash', ip_address: null, user_agent: null } as const;
+  const crashed = { operation: 'CREATE', table_name: 'col_posts', record_id: 'crashed', account_id: 'acc-1', user_id: null, user_email: null, user_name: null, request_id: 'cid_crash', ip_address: null, user_agent: null } as const;
+  /** Stages one change of record `recordId` (one `title` entry) as a write's transaction does. */
+  const stage = (recordId = 'crashed') =>
+    db.transaction((trx) => stageEncoded(trx, [encodeChange({ shared: { ...crashed, record_id: recordId }, columns: [['title', null, 'kept']] }, new Date().toISOString())]));
 
   it('refuses to rewrite a staged row', async () => {
-    await db.transaction((trx) => stageAuditEntries(trx, [crashed]));
+    await stage();
     const staged = await db.kysely.selectFrom('audit_pending').select('id').executeTakeFirstOrThrow();
     expect(await rejection(db.kysely.updateTable('audit_pending').set({ entries: '[]' }).where('id', '=', staged.id).execute())).toMatch(/immutable and cannot be updated/);
     await db.kysely.deleteFrom('audit_pending').execute();
@@ -163,7 +167,7 @@ describe.each(TEST_DIALECTS)('audit writer on %s', (dialect) => {
   (dialect === 'postgres' ? it : it.skip)('chains entries a crash left staged when the log starts', async () => {
     const before = (await allEntries(db)).length;
     // What a server killed between its commit and the chaining round leaves behind.
-    await db.transaction((trx) => stageAuditEntries(trx, [crashed]));
+    await stage();
     expect(await allEntries(db)).toHaveLength(before);
     const restarted = createAudit({ db, config: { auditLoggingEnabled: true }, logger });
     await restarted.start();
@@ -244,9 +248,8 @@ describe.each(TEST_DIALECTS)('audit writer on %s', (dialect) => {
 
   (dialect === 'postgres' ? it : it.skip)('keeps one chain when instances take turns and a remembered head goes stale', async () => {
     const [a, b]: ChainHeadMemo[] = [{}, {}];
-    const stage = (n: number) => db.transaction((trx) => stageAuditEntries(trx, [{ ...crashed, record_id: `turn-${n}` }]));
     for (const [n, memo] of [a, a, b, a, b, b, a].entries()) {
-      await stage(n);
+      await stage(`turn-${n}`);
       expect(await chainStagedEntries(db, 500, memo)).toBe(1);
     }
     const rows = await allEntries(db);

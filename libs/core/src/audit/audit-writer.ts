@@ -3,7 +3,8 @@ import type { AuditOperation, GlobalDatabase, SnackDatabase, SqlDialect } from '
 import { auditChecksum, canonicalMetadata, CHECKSUM_FIELDS, type AuditLogEntry, type MetadataTexts } from './audit-entry';
 import type { JsonValue } from './canonical-json';
 import { wellFormed } from './audit-value';
-import { decodeStagedEntries, encodeStagedEntries } from './staged-entries';
+import type { AuditHead } from './audit-verify';
+import { decodeStagedEntries } from './staged-entries';
 
 /**
  * The key of the transaction-scoped PostgreSQL advisory lock that serialises appends
@@ -89,7 +90,7 @@ export async function lockAuditChain(trx: Transaction<GlobalDatabase>, dialect: 
 const HEAD_QUERY = CompiledQuery.raw('select "id", "checksum" from "audit_log" order by "id" desc limit 1');
 
 /** The last entry of the chain (highest id), or undefined for an empty log. */
-export async function readAuditHead(db: Kysely<GlobalDatabase>): Promise<{ id: number; checksum: string } | undefined> {
+export async function readAuditHead(db: Kysely<GlobalDatabase>): Promise<AuditHead | undefined> {
   // Written once (not through the query builder): every audited write reads the head.
   const row = (await db.executeQuery<{ id: number | string; checksum: string }>(HEAD_QUERY)).rows[0];
   return row ? { id: Number(row.id), checksum: row.checksum } : undefined;
@@ -111,7 +112,7 @@ export async function appendAuditEntries(trx: Transaction<GlobalDatabase>, diale
 }
 
 /** `entries` as stored after `head` (ids, previous hashes and checksums), in order. */
-function chainAfter(head: ChainHead | null, entries: readonly AuditEntryInput[], metadataTexts: MetadataTexts): AuditLogEntry[] {
+function chainAfter(head: AuditHead | null, entries: readonly AuditEntryInput[], metadataTexts: MetadataTexts): AuditLogEntry[] {
   const occurredAt = new Date().toISOString();
   let previous = head?.checksum ?? null;
   let id = head?.id ?? 0;
@@ -123,12 +124,6 @@ function chainAfter(head: ChainHead | null, entries: readonly AuditEntryInput[],
   });
 }
 
-/** The last entry of the chain, as far as chaining needs it. */
-export interface ChainHead {
-  readonly id: number;
-  readonly checksum: string;
-}
-
 /**
  * {@link appendAuditEntries} for a caller that already holds the chain lock in `trx`. With
  * `guess` (PostgreSQL: the head after this instance's last round, null for an empty log), the
@@ -136,7 +131,7 @@ export interface ChainHead {
  * itself, which saves a round trip per round; if another instance appended meanwhile, nothing
  * was inserted and the head is read as without a guess.
  */
-async function extendLockedChain(trx: Transaction<GlobalDatabase>, dialect: SqlDialect, entries: readonly AuditEntryInput[], guess?: ChainHead | null): Promise<AuditLogEntry[]> {
+async function extendLockedChain(trx: Transaction<GlobalDatabase>, dialect: SqlDialect, entries: readonly AuditEntryInput[], guess?: AuditHead | null): Promise<AuditLogEntry[]> {
   const metadataTexts: MetadataTexts = new Map();
   if (dialect === 'postgres' && guess !== undefined) {
     const guessed = chainAfter(guess, entries, metadataTexts);
@@ -227,17 +222,7 @@ function insertSql(rows: number): string {
 }
 
 /**
- * Stages one change's `entries` in the writer's transaction `trx` (table `audit_pending`): they
- * commit or roll back with the write, without the chain lock, and {@link chainStagedEntries}
- * appends them to the chain afterwards. `occurred_at` is fixed here, at the time of the write.
- */
-export async function stageAuditEntries(trx: Transaction<GlobalDatabase>, entries: readonly AuditEntryInput[]): Promise<void> {
-  if (entries.length === 0) return;
-  await trx.insertInto('audit_pending').values(stagedRow(entries)).execute();
-}
-
-/**
- * {@link stageAuditEntries} as a data-modifying CTE on `creator` (PostgreSQL), for one or more
+ * {@link stageEncoded} as a data-modifying CTE on `creator` (PostgreSQL), for one or more
  * changes (one staged row each, in order, as `encodeChange` wrote them): the statement
  * built from the returned creator writes its rows and stages the entries atomically, on its
  * own, so a single-statement write needs no BEGIN/COMMIT round trips. PostgreSQL runs a
@@ -250,15 +235,14 @@ export function stagedWith(creator: QueryCreator<GlobalDatabase>, staged: readon
   return creator.with('audit_staged', (qc) => qc.insertInto('audit_pending').values(rows)) as unknown as QueryCreator<GlobalDatabase>;
 }
 
-/** {@link stageAuditEntries} for changes already encoded by `encodeChange`. */
+/**
+ * Stages changes encoded by `encodeChange` in the writer's transaction `trx` (table
+ * `audit_pending`, one row each): they commit or roll back with the write, without the chain
+ * lock, and {@link chainStagedEntries} appends them to the chain afterwards.
+ */
 export async function stageEncoded(trx: Transaction<GlobalDatabase>, staged: readonly string[]): Promise<void> {
   if (staged.length === 0) return;
   await trx.insertInto('audit_pending').values(staged.map((entries) => ({ entries }))).execute();
-}
-
-/** The `audit_pending` row of one change: its entries, `occurred_at` fixed now, at the write. */
-function stagedRow(entries: readonly AuditEntryInput[]): { entries: string } {
-  return { entries: encodeStagedEntries(entries, new Date().toISOString()) };
 }
 
 /**
@@ -269,7 +253,7 @@ function stagedRow(entries: readonly AuditEntryInput[]): { entries: string } {
  * serialises them and each sees the rows the previous one took as gone.
  */
 export async function chainStagedEntries(db: SnackDatabase, limit: number, memo: ChainHeadMemo = {}): Promise<number> {
-  let head: ChainHead | undefined;
+  let head: AuditHead | undefined;
   try {
     const chained = await db.transaction(async (trx) => {
       // One statement takes and removes the batch (by id: on PostgreSQL a lower id can commit
@@ -297,7 +281,7 @@ export async function chainStagedEntries(db: SnackDatabase, limit: number, memo:
 
 /** What a chainer remembers between its rounds: the head its last committed round left (unset: unknown). */
 export interface ChainHeadMemo {
-  head?: ChainHead | null;
+  head?: AuditHead | null;
 }
 
 type StagedRow = { id: number | string; entries: string };
