@@ -6,6 +6,11 @@ import { chainStagedEntries, hasStagedEntries, type ChainHeadMemo } from './audi
 const ROUND_LIMIT = 500;
 /** How often staged entries left by a crash or by an instance that stopped are looked for. */
 const SWEEP_MS = 2000;
+/**
+ * Committed writes of this instance whose entries may still wait for a round before a new write
+ * waits for its own: bounds how far the chain can fall behind when writes outpace rounds.
+ */
+const MAX_UNCHAINED_WRITES = 1000;
 
 /** What {@link createAuditChainer} needs. */
 export interface AuditChainerDeps {
@@ -15,16 +20,20 @@ export interface AuditChainerDeps {
 
 /**
  * Moves staged audit entries into the hash chain (see `chainStagedEntries`), one round at a
- * time per instance. Writers stage their entries in their own transaction and then await
- * {@link AuditChainer.settle}, so a write is answered only once its entries are in the chain,
- * while every write that commits during a round shares the next one: one chain-lock hold and
- * one commit for many writes, where chaining inside each write serialised them all.
+ * time per instance. Writers stage their entries in their own transaction, so the entries are
+ * committed exactly with the write, and then call {@link AuditChainer.committed}: every write
+ * that commits during a round shares the next one (one chain-lock hold and one commit for many
+ * writes, where chaining inside each write serialised them all). The write is answered without
+ * waiting for that round; whoever reads the log first chains what is staged
+ * ({@link AuditChainer.catchUp}), so no reader ever sees the chain without an answered write's
+ * entries.
  */
 export function createAuditChainer(deps: AuditChainerDeps) {
   const { db, logger } = deps;
   let current: Promise<void> | undefined;
   let queued: Promise<void> | undefined;
   let sweeper: NodeJS.Timeout | undefined;
+  let unchained = 0;
   // The head this instance's last round left: its next round checks it instead of reading it.
   const memo: ChainHeadMemo = {};
 
@@ -56,6 +65,18 @@ export function createAuditChainer(deps: AuditChainerDeps) {
   }
 
   /**
+   * Starts chaining what a write just committed. Resolves at once, or, while more than
+   * {@link MAX_UNCHAINED_WRITES} committed writes of this instance wait for a round, once this
+   * write's entries are chained: back-pressure, so the chain never falls far behind. Never
+   * rejects (see {@link settle}).
+   */
+  function committed(): Promise<void> {
+    unchained += 1;
+    const chained = settle().then(() => void (unchained -= 1));
+    return unchained > MAX_UNCHAINED_WRITES ? chained : Promise.resolve();
+  }
+
+  /**
    * {@link settle} when anything is staged: for readers of the log, and for entries another
    * instance staged and did not chain (it crashed or stopped between commit and round).
    */
@@ -73,16 +94,18 @@ export function createAuditChainer(deps: AuditChainerDeps) {
 
   return {
     settle,
+    committed,
     catchUp,
     /** Chains what an earlier run left staged, then sweeps every {@link SWEEP_MS} for more. */
     async start(): Promise<void> {
       await catchUp();
       if (db.dialect === 'postgres') sweeper ??= setInterval(() => void catchUp(), SWEEP_MS).unref();
     },
-    /** Stops sweeping and waits for the round in progress. */
+    /** Stops sweeping and chains what this instance's answered writes left staged. */
     async stop(): Promise<void> {
       if (sweeper) clearInterval(sweeper);
       sweeper = undefined;
+      if (unchained > 0) await settle();
       await (queued ?? current);
     },
   };

@@ -4,7 +4,7 @@ import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '@snackbase
 import type { RequestContext } from '../context';
 import { createLogger } from '../logging';
 import { auditChecksum, entryFromRow, type AuditLogEntry } from './audit-entry';
-import { appendAuditEntries, chainStagedEntries, stageEncoded, type ChainHeadMemo } from './audit-writer';
+import { AUDIT_CHAIN_LOCK_KEY, appendAuditEntries, chainStagedEntries, stageEncoded, type ChainHeadMemo } from './audit-writer';
 import { encodeChange } from './staged-entries';
 import type { AuditChange } from './audit-diff';
 import { createAudit, type Audit } from './create-audit';
@@ -54,21 +54,28 @@ describe.each(TEST_DIALECTS)('audit writer on %s', (dialect) => {
     audit = createAudit({ db, config: { auditLoggingEnabled: true }, logger });
   });
   afterAll(async () => {
+    await audit.stop();
     await db.close();
     await t.destroy();
   });
 
+  /** The whole chain once what was staged before the call is in it (writes are answered first). */
+  const chained = async (): Promise<AuditLogEntry[]> => {
+    await audit.flush();
+    return allEntries(db);
+  };
+
   /** The entries one committed write of `change` added to the chain. */
   async function recorded(as: RequestContext, change: AuditChange): Promise<AuditLogEntry[]> {
-    const before = (await allEntries(db)).length;
+    const before = (await chained()).length;
     await db.transaction((trx) => audit.record(trx, as, change));
-    return (await allEntries(db)).slice(before);
+    return (await chained()).slice(before);
   }
 
   it('writes one entry per column with the principal, request and a chained checksum', async () => {
     const rows = await recorded(ctx, { operation: 'CREATE', table: 'groups', recordId: 'g1', accountId: 'acc-1', after: { name: 'Ops', size: 3 }, metadata: { auth_method: 'jwt' } });
     expect(rows).toHaveLength(2);
-    const stored = await allEntries(db);
+    const stored = await chained();
     expect(stored).toEqual(rows);
     expect(stored[0]).toMatchObject({
       id: 1, operation: 'CREATE', table_name: 'groups', record_id: 'g1', column_name: 'name', old_value: null, new_value: 'Ops', account_id: 'acc-1',
@@ -85,11 +92,11 @@ describe.each(TEST_DIALECTS)('audit writer on %s', (dialect) => {
     expect(await rejection(db.kysely.updateTable('audit_log').set({ new_value: 'x' }).where('id', '=', 1).execute())).toMatch(/immutable and cannot be updated/);
     expect(await rejection(db.kysely.deleteFrom('audit_log').where('id', '=', 1).execute())).toMatch(/immutable and cannot be deleted/);
     if (dialect === 'postgres') expect(await rejection(sql`truncate audit_log`.execute(db.kysely))).toMatch(/immutable and cannot be truncated/);
-    expect((await allEntries(db))[0]?.new_value).toBe('Ops');
+    expect((await chained())[0]?.new_value).toBe('Ops');
   });
 
   it('keeps no entry of a rolled-back transaction, and the next append continues the chain', async () => {
-    const before = await allEntries(db);
+    const before = await chained();
     const message = await rejection(
       db.transaction(async (trx) => {
         await audit.record(trx, ctx, { operation: 'UPDATE', table: 'groups', recordId: 'g1', before: { name: 'Ops' }, after: { name: 'Dev' } });
@@ -97,13 +104,13 @@ describe.each(TEST_DIALECTS)('audit writer on %s', (dialect) => {
       }),
     );
     expect(message).toBe('business rule failed after the audit append');
-    expect(await allEntries(db)).toEqual(before);
+    expect(await chained()).toEqual(before);
     await db.transaction((trx) => audit.record(trx, ctx, { operation: 'DELETE', table: 'groups', recordId: 'g1', before: { name: 'Ops' } }));
-    expectLinearChain(await allEntries(db));
+    expectLinearChain(await chained());
   });
 
   it('serialises 200 concurrent writers (some rolling back) into one gap-free chain', async () => {
-    const start = (await allEntries(db)).length;
+    const start = (await chained()).length;
     const outcomes = await Promise.allSettled(
       Array.from({ length: 200 }, (_, i) =>
         db.transaction(async (trx) => {
@@ -113,7 +120,7 @@ describe.each(TEST_DIALECTS)('audit writer on %s', (dialect) => {
       ),
     );
     expect(outcomes.filter((o) => o.status === 'rejected')).toHaveLength(20);
-    const rows = await allEntries(db);
+    const rows = await chained();
     expectLinearChain(rows);
     const written = rows.slice(start);
     expect(written).toHaveLength(180 * 3);
@@ -133,18 +140,18 @@ describe.each(TEST_DIALECTS)('audit writer on %s', (dialect) => {
     expect(keyed?.extra_metadata).toEqual({ auth_method: 'api_key', api_key_id: 'key-1' });
     const [jwt] = await recorded(ctx, { operation: 'CREATE', table: 'col_guestbook', recordId: 9, after: { msg: 'hi' } });
     expect(jwt?.extra_metadata).toEqual({ auth_method: 'jwt' });
-    const count = (await allEntries(db)).length;
+    const count = (await chained()).length;
     const off = createAudit({ db, config: { auditLoggingEnabled: false }, logger });
     await db.transaction((trx) => off.record(trx, ctx, { operation: 'CREATE', table: 'groups', recordId: 'x', after: { a: 1 } }));
     await db.transaction((trx) => audit.record(trx, ctx, { operation: 'CREATE', table: 'refresh_tokens', recordId: 'x', after: { a: 1 } }));
     await db.transaction((trx) => audit.record(trx, ctx, { operation: 'UPDATE', table: 'groups', recordId: 'x', before: { a: 1 }, after: { a: 1 } }));
-    expect(await allEntries(db)).toHaveLength(count);
+    expect(await chained()).toHaveLength(count);
   });
 
   it('stores what it hashes: long user agents cut, lone surrogates replaced, text as given', async () => {
     const odd: RequestContext = { ...ctx, userAgent: `😀${'u'.repeat(600)}`, ip: '2001:db8::1' };
     const [row] = await recorded(odd, { operation: 'CREATE', table: 'col_x', recordId: 'r', after: { v: 'a\ud800b, "quoted"\n\u0001' } });
-    const stored = (await allEntries(db)).at(-1);
+    const stored = (await chained()).at(-1);
     expect(stored).toEqual(row);
     expect(stored?.user_agent).toHaveLength(501);
     expect(stored?.new_value).toBe('a\ufffdb, "quoted"\n\u0001');
@@ -165,7 +172,7 @@ describe.each(TEST_DIALECTS)('audit writer on %s', (dialect) => {
 
   // Only PostgreSQL stages (SQLite writes chain inside their own transaction).
   (dialect === 'postgres' ? it : it.skip)('chains entries a crash left staged when the log starts', async () => {
-    const before = (await allEntries(db)).length;
+    const before = (await chained()).length;
     // What a server killed between its commit and the chaining round leaves behind.
     await stage();
     expect(await allEntries(db)).toHaveLength(before);
@@ -178,23 +185,87 @@ describe.each(TEST_DIALECTS)('audit writer on %s', (dialect) => {
     expectLinearChain(rows);
   });
 
+  /** Holds the chain lock from another connection (another instance's long round) until released. */
+  async function holdingChainLock(): Promise<{ release: () => Promise<void>; close: () => Promise<void> }> {
+    const other = createDatabase({ url: t.url });
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const holding = new Promise<void>((r) => (locked = r));
+    const held = other.kysely.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY}::bigint)`.execute(trx);
+      locked();
+      await released;
+    });
+    await holding;
+    return { release: async () => (release(), await held), close: () => other.close() };
+  }
+  const settledWithin = (p: Promise<unknown>, ms: number) => Promise.race([p.then(() => true), new Promise((r) => setTimeout(() => r(false), ms))]);
+  const staged = async () => (await db.kysely.selectFrom('audit_pending').select('id').execute()).length;
+
+  (dialect === 'postgres' ? it : it.skip)('answers a committed write without waiting for its round; a reader of the log waits for it', async () => {
+    await audit.flush();
+    const before = (await allEntries(db)).length;
+    const lock = await holdingChainLock();
+    try {
+      const write = db.transaction((trx) => audit.record(trx, ctx, { operation: 'CREATE', table: 'col_posts', recordId: 'early', after: { title: 'answered' } }));
+      expect(await settledWithin(write, 5000)).toBe(true);
+      expect(await staged()).toBe(1);
+      expect(await allEntries(db)).toHaveLength(before);
+      // A reader through the module does not see the chain without the answered write.
+      const listed = audit.list({ recordId: 'early' });
+      expect(await settledWithin(listed, 300)).toBe(false);
+      await lock.release();
+      expect((await listed).items).toEqual([expect.objectContaining({ record_id: 'early', new_value: 'answered' })]);
+      expect(await staged()).toBe(0);
+      expectLinearChain(await allEntries(db));
+    } finally {
+      await lock.release();
+      await lock.close();
+    }
+  });
+
+  (dialect === 'postgres' ? it : it.skip)('makes writes wait for their round once 1000 answered writes of the instance are not chained', async () => {
+    await audit.flush();
+    const before = (await allEntries(db)).length;
+    const lock = await holdingChainLock();
+    try {
+      const write = (i: number) => db.transaction((trx) => audit.record(trx, ctx, { operation: 'CREATE', table: 'col_posts', recordId: `bp${i}`, after: { n: i } }));
+      for (let i = 0; i < 1000; i += 50) await Promise.all(Array.from({ length: 50 }, (_, j) => write(i + j)));
+      expect(await staged()).toBe(1000);
+      const waiting = write(1000);
+      expect(await settledWithin(waiting, 500)).toBe(false);
+      await lock.release();
+      await waiting;
+      // Answered after its round: in the chain without anyone reading the log.
+      expect(await db.kysely.selectFrom('audit_log').select('id').where('record_id', '=', 'bp1000').execute()).toHaveLength(1);
+      const rows = await chained();
+      expect(rows.slice(before)).toHaveLength(1001);
+      expectLinearChain(rows);
+    } finally {
+      await lock.release();
+      await lock.close();
+    }
+  });
+
   // Instances share a PostgreSQL database; on SQLite two connections in one thread would wait on
   // each other's write lock synchronously (instances of SQLite are processes, one writer at a time).
-  (dialect === 'postgres' ? it : it.skip)('keeps one chain when two instances chain at once, each write answered only once chained', async () => {
+  (dialect === 'postgres' ? it : it.skip)('keeps one chain when two instances chain at once, each answered write found by a reader of the other', async () => {
     const other = createDatabase({ url: t.url });
     try {
       const second = createAudit({ db: other, config: { auditLoggingEnabled: true }, logger });
-      const start = (await allEntries(db)).length;
+      const start = (await chained()).length;
       await Promise.all(
         Array.from({ length: 60 }, async (_, i) => {
           const [base, log] = i % 2 === 0 ? [db, audit] : [other, second];
           await base.transaction((trx) => log.record(trx, ctx, { operation: 'CREATE', table: 'col_posts', recordId: `two${i}`, after: { n: i } }));
-          // Answered: its entry is already in the chain, whichever instance chained it.
+          // Answered: a reader through the other instance finds its entry, whichever instance chained it.
+          await (base === db ? second : audit).flush();
           const mine = await db.kysely.selectFrom('audit_log').select('id').where('record_id', '=', `two${i}`).execute();
           expect(mine).toHaveLength(1);
         }),
       );
-      const rows = await allEntries(db);
+      const rows = await chained();
       expect(rows.slice(start)).toHaveLength(60);
       expectLinearChain(rows);
     } finally {
@@ -211,9 +282,9 @@ describe.each(TEST_DIALECTS)('audit writer on %s', (dialect) => {
     expect(withEvents.inStatement(db.kysely, [{ ctx, change: { ...change, table: 'groups' } }])).toBeUndefined();
   });
 
-  (dialect === 'postgres' ? it : it.skip)('stages a one-statement write with its entries atomically, chained once written() resolves', async () => {
+  (dialect === 'postgres' ? it : it.skip)('stages a one-statement write with its entries atomically, chained once written() resolves and the log is read', async () => {
     await sql`create table col_single (id varchar(36) primary key, title text unique)`.execute(db.kysely);
-    const start = (await allEntries(db)).length;
+    const start = (await chained()).length;
     const insert = async (id: string, title: string) => {
       const single = audit.inStatement(db.kysely, [{ ctx, change: { operation: 'CREATE', table: 'col_single', recordId: id, after: { id, title } } }]);
       if (!single) throw new Error('expected the single-statement form on PostgreSQL');
@@ -221,15 +292,15 @@ describe.each(TEST_DIALECTS)('audit writer on %s', (dialect) => {
       await single.written();
     };
     await Promise.all(Array.from({ length: 30 }, (_, i) => insert(`s${i}`, `t${i}`)));
-    // Written means chained: both columns of every row, one linear chain, nothing left staged.
-    const rows = await allEntries(db);
+    // Both columns of every row, one linear chain, nothing left staged.
+    const rows = await chained();
     expect(rows.slice(start)).toHaveLength(60);
     expectLinearChain(rows);
     expect(await db.kysely.selectFrom('audit_pending').select('id').execute()).toEqual([]);
     // A statement that fails (duplicate title) stages nothing: entries exist only for rows that exist.
     expect(await rejection(insert('dup', 't0'))).toMatch(/duplicate key|unique/i);
     expect(await db.kysely.selectFrom('audit_pending').select('id').execute()).toEqual([]);
-    expect(await allEntries(db)).toHaveLength(rows.length);
+    expect(await chained()).toHaveLength(rows.length);
     // With audit logging off the statement is the caller's alone.
     const off = createAudit({ db, config: { auditLoggingEnabled: false }, logger });
     const plain = off.inStatement(db.kysely, [{ ctx, change: { operation: 'CREATE', table: 'col_single', recordId: 'q', after: { id: 'q' } } }]);
@@ -237,11 +308,11 @@ describe.each(TEST_DIALECTS)('audit writer on %s', (dialect) => {
   });
 
   it('appends a round of large entries in several statements, one linear chain', async () => {
-    const before = (await allEntries(db)).length;
+    const before = (await chained()).length;
     const big = 'x'.repeat(1_500_000);
     const inputs = Array.from({ length: 8 }, (_, i) => ({ operation: 'UPDATE' as const, table_name: 'col_big', record_id: `b${i}`, column_name: 'body', old_value: big, new_value: `${big}${i}`, account_id: 'acc-1', user_id: null, user_email: null, user_name: null, request_id: null, ip_address: null, user_agent: null }));
     const stored = await db.transaction((trx) => appendAuditEntries(trx, dialect, inputs));
-    const rows = await allEntries(db);
+    const rows = await chained();
     expect(rows.slice(before).map((r) => [r.record_id, r.new_value?.length])).toEqual(stored.map((e) => [e.record_id, 1_500_001]));
     expectLinearChain(rows);
   });
@@ -252,7 +323,7 @@ describe.each(TEST_DIALECTS)('audit writer on %s', (dialect) => {
       await stage(`turn-${n}`);
       expect(await chainStagedEntries(db, 500, memo)).toBe(1);
     }
-    const rows = await allEntries(db);
+    const rows = await chained();
     expectLinearChain(rows);
     expect(rows.filter((r) => r.record_id.startsWith('turn-')).map((r) => r.record_id)).toEqual(Array.from({ length: 7 }, (_, n) => `turn-${n}`));
     // Each remembers the head its own last round left.

@@ -106,7 +106,7 @@ export function createAudit(deps: AuditDeps) {
     await stageEncoded(trx, [encodeChange(entries, new Date().toISOString())]);
     if (!settling.has(trx)) {
       settling.add(trx);
-      db.afterCommit(trx, chainer.settle);
+      db.afterCommit(trx, chainer.committed);
     }
   }
 
@@ -115,9 +115,10 @@ export function createAudit(deps: AuditDeps) {
      * Records one entry per changed column of `change`, with the caller of `ctx` as principal;
      * anonymous callers are recorded with null user columns rather than skipped (§12.5 item 40).
      * The entries are written inside `trx`, so they commit or roll back with the write: on
-     * SQLite appended to the chain there, on PostgreSQL staged and chained once `trx` commits,
-     * before `db.transaction` resolves (see `audit-chainer.ts`). Either way, when the write is
-     * answered its entries are in the chain.
+     * SQLite appended to the chain there, on PostgreSQL staged, and chained in a round that
+     * starts once `trx` commits (see `audit-chainer.ts`). Either way every reader of the log
+     * through this module sees them as soon as the write is answered: reads chain what is
+     * staged first. Code that reads `audit_log` itself awaits {@link flush} first.
      *
      * It is also where system-table writes fire their `model.*` events (not collection tables:
      * those fire `record.*`): first the `model.before*` handlers, awaited inside `trx` — one that
@@ -140,8 +141,8 @@ export function createAudit(deps: AuditDeps) {
      * entries of every change staged in a CTE (or as it was, with audit logging off), so the
      * statement built from it writes its rows and their entries atomically without a
      * transaction (three round trips fewer than BEGIN, write, stage, COMMIT); once that
-     * statement has resolved, await `written()`, which chains the entries as a committed
-     * transaction would. Undefined where it does not apply: use {@link record} inside a transaction.
+     * statement has resolved, await `written()`, which starts chaining the entries as a
+     * committed transaction does. Undefined where it does not apply: use {@link record} inside a transaction.
      * @example
      * const single = audit.inStatement(db.kysely, [{ ctx, change }]);
      * if (single) { await single.creator.insertInto(table).values(row).execute(); await single.written(); }
@@ -151,11 +152,17 @@ export function createAudit(deps: AuditDeps) {
       const occurredAt = new Date().toISOString();
       const staged = config.auditLoggingEnabled ? changes.map(({ ctx, change }) => entriesOf(ctx, change)).filter((e) => e.columns.length > 0) : [];
       if (staged.length === 0) return { creator, written: async () => undefined };
-      return { creator: stagedWith(creator, staged.map((e) => encodeChange(e, occurredAt))), written: chainer.settle };
+      return { creator: stagedWith(creator, staged.map((e) => encodeChange(e, occurredAt))), written: chainer.committed };
     },
 
     /** Whether {@link inStatement} applies to a write of `change`. */
     appliesInStatement,
+
+    /**
+     * Resolves once every entry staged before the call, by any instance, is in the chain: for
+     * code that reads `audit_log` without this module (the module's own reads do it already).
+     */
+    flush: () => chainer.catchUp(),
 
     /** Chains entries left staged by an earlier run, then keeps sweeping for such leftovers. */
     start: () => chainer.start(),

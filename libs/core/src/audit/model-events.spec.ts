@@ -37,7 +37,10 @@ describe.each(TEST_DIALECTS)('audit.record fires model events on %s', (dialect) 
 
   const auditWith = (enabled: boolean): Audit => createAudit({ db, config: { auditLoggingEnabled: enabled }, logger, hooks });
   const write = (audit: Audit, change: AuditChange) => db.transaction((trx) => audit.record(trx, ctx, change));
-  const entries = async (recordId: string) => (await db.kysely.selectFrom('audit_log').select('id').where('record_id', '=', recordId).execute()).length;
+  const entries = async (recordId: string) => {
+    await auditWith(true).flush();
+    return (await db.kysely.selectFrom('audit_log').select('id').where('record_id', '=', recordId).execute()).length;
+  };
 
   beforeAll(async () => {
     t = await createTestDatabase(dialect);

@@ -45,7 +45,7 @@ function rowSpecific(error: unknown): boolean {
  * row (one breaks a unique index, say) nothing of it was written, and every row is retried
  * alone, so only the offending create fails, with its own error. Creates group only with the
  * same columns in the same order (rows of one collection are built alike), at most 500 rows or
- * 30,000 parameters per statement. Answered once written and chained, as alone.
+ * 30,000 parameters per statement. Answered once written, as alone (chaining starts then).
  */
 export function createGroupedCreates(deps: { readonly db: SnackDatabase; readonly audit: Pick<Audit, 'inStatement'> }) {
   const { db, audit } = deps;

@@ -97,6 +97,7 @@ describe.each(TEST_DIALECTS)('API hooks on %s', (dialect) => {
       expect(on.body.next_run_at).not.toBeNull();
       await as('userA', 'delete', `/api/v1/hooks/${id}`).expect(204);
       await as('userA', 'get', `/api/v1/hooks/${id}`).expect(404);
+      await core.audit.flush();
       const audit = await core.db.kysely.selectFrom('audit_log').select(['operation']).where('table_name', '=', 'hooks').where('record_id', '=', id).execute();
       expect(new Set(audit.map((r) => r.operation))).toEqual(new Set(['CREATE', 'UPDATE', 'DELETE']));
     });
@@ -199,6 +200,7 @@ describe.each(TEST_DIALECTS)('API hooks on %s', (dialect) => {
       const notes = await notesWithText('Order Lamp created');
       expect(notes).toHaveLength(1);
       expect(notes[0]).toMatchObject({ created_by: users.userA, author: 'amy@acme.test' });
+      await core.audit.flush();
       const audit = await core.db.kysely.selectFrom('audit_log').select(['user_id']).where('record_id', '=', String(notes[0]['id'])).execute();
       expect(audit.length).toBeGreaterThan(0);
       expect(audit.every((r) => r.user_id === users.userA)).toBe(true);

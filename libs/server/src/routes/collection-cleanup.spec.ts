@@ -36,8 +36,10 @@ describe.each(TEST_DIALECTS)('collection cleanup and rules hooks on %s', (dialec
   const hook = async (who: string, name: string, collection: string | null) =>
     (await as(who, 'post', '/api/v1/hooks').send({ name, trigger: { type: 'event', event: 'records.create', collection }, actions: [] }).expect(201)).body as { id: string };
   const ids = async (table: 'webhooks' | 'hooks') => (await tenantTable(core.db.kysely, EVERY, table).select().select('id').orderBy('id').execute()).map((r) => r.id);
-  const audited = async (table: string, recordId: string) =>
-    (await core.db.kysely.selectFrom('audit_log').select('operation').where('table_name', '=', table).where('record_id', '=', recordId).execute()).map((r) => r.operation);
+  const audited = async (table: string, recordId: string) => {
+    await core.audit.flush();
+    return (await core.db.kysely.selectFrom('audit_log').select('operation').where('table_name', '=', table).where('record_id', '=', recordId).execute()).map((r) => r.operation);
+  };
 
   beforeAll(async () => {
     server = await startTestServer(dialect, { env: { SNACKBASE_OUTBOUND_ALLOW_PRIVATE: '127.0.0.1/32' } });

@@ -94,6 +94,7 @@ describe.each(TEST_DIALECTS)('collection rules routes on %s', (dialect) => {
     expect(res.body).toMatchObject({ list_rule: '', view_rule: null, delete_rule: 'owner = @request.auth.id', update_fields: '["title"]', list_fields: '*' });
     expect((await sa('get', rulesUrl(c.name))).body).toMatchObject({ list_rule: '', view_rule: null, delete_rule: 'owner = @request.auth.id' });
     expect((await core.catalog.byName(c.name))?.rules).toMatchObject({ list_rule: '', view_rule: null, update_fields: '["title"]' });
+    await core.audit.flush();
     const audited = await core.db.kysely.selectFrom('audit_log').select(['operation', 'column_name']).where('table_name', '=', 'collection_rules').where('record_id', '=', res.body.id).execute();
     expect(audited).toEqual(expect.arrayContaining([{ operation: 'UPDATE', column_name: 'list_rule' }, { operation: 'UPDATE', column_name: 'view_rule' }]));
     const listed = await sa('get', `/api/v1/collections?search=${c.name}`).expect(200);

@@ -52,6 +52,7 @@ describe.each(TEST_DIALECTS)('batch delete of referencing rows on %s', (dialect)
     const res = await batchDelete('folders', [root.id, leaf.id, mid.id]).expect(200);
     expect(res.body).toEqual({ deleted: [root.id, leaf.id, mid.id], count: 3 });
     expect(await ids('col_folders')).toEqual([]);
+    await core.audit.flush();
     const audits = await core.db.kysely.selectFrom('audit_log').select('record_id').distinct().where('table_name', '=', 'col_folders').where('operation', '=', 'DELETE').execute();
     expect(audits.map((a) => a.record_id).sort()).toEqual([root.id, mid.id, leaf.id].sort());
   });

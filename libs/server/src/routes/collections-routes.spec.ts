@@ -38,8 +38,10 @@ describe.each(TEST_DIALECTS)('collections routes on %s', (dialect) => {
       .insert({ id: randomUUID(), created_by: 'test', updated_by: 'test', ...values })
       .execute();
   const create = async (body: Body) => (await sa('post', '/api/v1/collections').send(body).expect(201)).body as { id: string; name: string; schema: Body[] };
-  const auditRows = (table: string, recordId: string) =>
-    core.db.kysely.selectFrom('audit_log').select(['operation', 'column_name', 'new_value']).where('table_name', '=', table).where('record_id', '=', recordId).execute();
+  const auditRows = async (table: string, recordId: string) => {
+    await core.audit.flush();
+    return core.db.kysely.selectFrom('audit_log').select(['operation', 'column_name', 'new_value']).where('table_name', '=', table).where('record_id', '=', recordId).execute();
+  };
 
   beforeAll(async () => {
     server = await startTestServer(dialect);

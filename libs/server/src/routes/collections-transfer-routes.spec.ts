@@ -239,6 +239,7 @@ describe.each(TEST_DIALECTS)('collections export/import routes on %s', (dialect)
       const posts = await rowsOf(target, 'col_posts');
       expect(posts.map((p) => [p['id'], p['account_id'], p['author']])).toEqual([[postA, A.id, authorA]]);
       // Audited as record creations.
+      await target.core.audit.flush();
       const audit = await target.core.db.kysely.selectFrom('audit_log').select('record_id').where('table_name', '=', 'col_posts').where('operation', '=', 'CREATE').execute();
       expect(audit.map((a) => a.record_id)).toContain(postA);
     });

@@ -127,6 +127,7 @@ describe.each(TEST_DIALECTS)('macros routes on %s', (dialect) => {
     expect((await as('superadmin', 'get', '/api/v1/macros?limit=1').expect(200)).body).toHaveLength(1);
     const changed = await as('superadmin', 'put', `/api/v1/macros/${id}`).send({ description: 'Changed' }).expect(200);
     expect(changed.body).toMatchObject({ id, name: 'status_is', description: 'Changed', sql_query: 'status = s', parameters: ['s'] });
+    await core.audit.flush();
     const audit = await core.db.kysely.selectFrom('audit_log').select(['operation', 'column_name']).where('table_name', '=', 'macros').where('record_id', '=', String(id)).execute();
     expect(audit.map((a) => a.operation)).toEqual(expect.arrayContaining(['CREATE', 'UPDATE']));
     expect(audit.some((a) => a.operation === 'UPDATE' && a.column_name === 'description')).toBe(true);

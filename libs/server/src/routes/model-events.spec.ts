@@ -60,6 +60,7 @@ describe.each(TEST_DIALECTS)('model events on %s', (dialect) => {
   };
   const firedFor = (cid: string) => fired.filter((f) => f.rid === cid).map((f) => `${f.event} ${f.table} ${f.id}`);
   const auditOf = async (cid: string): Promise<AuditLogEntry[]> => {
+    await core.audit.flush();
     const rows = await core.db.kysely.selectFrom('audit_log').selectAll().where('request_id', '=', cid).orderBy('id').execute();
     return rows as unknown as AuditLogEntry[];
   };
@@ -328,6 +329,7 @@ describe.each(TEST_DIALECTS)('model events with audit logging off on %s', (diale
       .expect(409);
     expect(refused.body).toMatchObject({ message: 'Registration closed' });
     expect(await server.core.db.kysely.selectFrom('accounts').select('id').where('name', '=', 'Closed Co').execute()).toEqual([]);
+    await server.core.audit.flush();
     expect(await server.core.db.kysely.selectFrom('audit_log').select('id').execute()).toEqual([]);
   });
 });

@@ -44,6 +44,7 @@ describe.each(TEST_DIALECTS)('hostile requests on %s', (dialect) => {
 
   /** Audit entries of `table` (one per changed column) and the records they name. */
   async function auditCount(table: string): Promise<{ entries: number; records: number }> {
+    await core.audit.flush();
     const rows = await core.db.kysely.selectFrom('audit_log').select('record_id').where('table_name', '=', table).execute();
     return { entries: rows.length, records: new Set(rows.map((r) => r.record_id)).size };
   }

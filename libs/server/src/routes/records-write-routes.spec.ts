@@ -32,8 +32,10 @@ describe.each(TEST_DIALECTS)('record write routes on %s', (dialect) => {
   const rowOf = (table: string, id: string) =>
     dynamicTenantTable(core.db.kysely, allAccounts('spec reads every account'), table).select().selectAll().where('id', '=', id).executeTakeFirst();
   const countOf = async (table: string) => (await dynamicTenantTable(core.db.kysely, allAccounts('spec counts every account'), table).select().selectAll().execute()).length;
-  const auditOf = (table: string, recordId: string) =>
-    core.db.kysely.selectFrom('audit_log').selectAll().where('table_name', '=', table).where('record_id', '=', recordId).orderBy('id').execute();
+  const auditOf = async (table: string, recordId: string) => {
+    await core.audit.flush();
+    return core.db.kysely.selectFrom('audit_log').selectAll().where('table_name', '=', table).where('record_id', '=', recordId).orderBy('id').execute();
+  };
 
   const post = async (caller: Caller, collection: string, body: object, status = 201) =>
     (await as(caller, 'post', `/api/v1/records/${collection}`).send(body).expect(status)).body as Record<string, unknown>;
