@@ -77,3 +77,5 @@ app.post('/api/v1/records/:c', wrap(async (req, res) => {
 }));
 
 app.listen(Number(port), '127.0.0.1', () => process.send?.('ready'));
+// Exit normally on SIGTERM, so `--cpu-prof` (BENCH_BARE_NODE_ARGS) writes its profile.
+process.on('SIGTERM', () => process.exit(0));

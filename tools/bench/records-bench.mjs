@@ -17,6 +17,7 @@
 //   BENCH_SERVER_MAIN: another server bundle than dist/apps/api/main.js (development only).
 //   --only NAME (BENCH_ONLY): run only the endpoints whose name contains NAME (e.g. create).
 //   BENCH_SERVER_NODE_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+//   BENCH_BARE_NODE_ARGS: the same for the bare server, to compare profiles.
 // While developing on a shared machine: --records 2000 --duration 2 --warmup 1.
 import { fork, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -222,7 +223,7 @@ async function benchDialect(dialect) {
       users.push({ token, viewIds: a.viewIds });
     }
     const baselinePort = await freePort();
-    baseline = fork(join(root, 'tools/bench/records-baseline-server.cjs'), [String(baselinePort), db.url, secret, TABLE], { stdio: 'inherit', execArgv: RUNTIME_FLAGS });
+    baseline = fork(join(root, 'tools/bench/records-baseline-server.cjs'), [String(baselinePort), db.url, secret, TABLE], { stdio: 'inherit', execArgv: [...RUNTIME_FLAGS, ...(process.env.BENCH_BARE_NODE_ARGS ?? '').split(' ').filter(Boolean)] });
     await new Promise((r) => baseline.once('message', r));
     const bare = `http://127.0.0.1:${baselinePort}`;
     const rows = [];

@@ -1,4 +1,3 @@
-import { start } from 'node:repl';
 import { sql } from 'kysely';
 import { createCore } from '@snackbase/core';
 import { boot, secretsFor } from './boot';
@@ -9,6 +8,9 @@ export async function shellCommand(): Promise<void> {
   const core = createCore({ config: b.config, secrets: secretsFor(b), logger: b.logger });
   await core.start();
   console.log(`SnackBase shell (${core.db.dialect}). Loaded: core, db, sql. Try: await db.selectFrom('accounts').selectAll().execute()`);
+  // Loaded here, not at the top: `node:repl` loads `node:domain`, which wraps every
+  // EventEmitter's construction and emit for the whole process (the server's too).
+  const { start } = await import('node:repl');
   const repl = start({ prompt: 'snackbase> ' });
   Object.assign(repl.context, { core, db: core.db.kysely, sql });
   repl.on('exit', () => void core.close().then(() => process.exit(0)));
