@@ -9,7 +9,7 @@ import { requestContext } from './middleware/request-context';
 import { requestHooks } from './middleware/request-hooks';
 import { httpsRedirect, securityHeaders } from './middleware/security-headers';
 import { RouteRegistry } from './openapi/route-registry';
-import { mountSection } from './route-section';
+import { mountSections } from './route-section';
 import { registerAccountsRoutes } from './routes/accounts-routes';
 import { registerAdminStatic } from './routes/admin-static';
 import { registerAuditRoutes } from './routes/audit-routes';
@@ -80,30 +80,32 @@ export function createApp(core: Core): Express {
   api.post(`${auth}/verify-email`, authRateLimit(core));
   api.post(`${auth}/reset-password`, authRateLimit(core));
   api.post(`${config.apiPrefix}/invitations/:token/accept`, authRateLimit(core));
-  // Each module's routes sit behind one check of their shared prefix (see mountSection).
-  mountSection(api, (r) => registerAuthRoutes(registry, r, core));
-  mountSection(api, (r) => registerIdentityRoutes(registry, r, core));
-  mountSection(api, (r) => registerAccountsRoutes(registry, r, core));
-  mountSection(api, (r) => registerUsersRoutes(registry, r, core));
-  mountSection(api, (r) => registerGroupsRoutes(registry, r, core));
-  mountSection(api, (r) => registerRolesRoutes(registry, r, core));
-  mountSection(api, (r) => registerMacrosRoutes(registry, r, core));
-  mountSection(api, (r) => registerAuditRoutes(registry, r, core));
-  mountSection(api, (r) => registerInvitationsRoutes(registry, r, core));
-  mountSection(api, (r) => registerApiKeysRoutes(registry, r, core));
-  mountSection(api, (r) => registerEmailRoutes(registry, r, core));
-  mountSection(api, (r) => registerJobsRoutes(registry, r, core));
-  mountSection(api, (r) => registerWebhooksRoutes(registry, r, core));
-  mountSection(api, (r) => registerApiHooksRoutes(registry, r, core));
-  // Static collection paths (/collections/names here, /collections/export and /collections/import
-  // of the transfer routes) must be registered before /collections/:id: register transfer routes
-  // above this line.
-  mountSection(api, (r) => registerRulesExplainRoutes(registry, r, core));
-  mountSection(api, (r) => registerCollectionsTransferRoutes(registry, r, core));
-  mountSection(api, (r) => registerCollectionsRoutes(registry, r, core));
-  mountSection(api, (r) => registerCollectionRulesRoutes(registry, r, core));
-  mountSection(api, (r) => registerRecordsReadRoutes(registry, r, core));
-  mountSection(api, (r) => registerRecordsWriteRoutes(registry, r, core));
+  // Each module's routes sit behind one check of their shared prefix (see mountSections).
+  mountSections(api, [
+    (r) => registerAuthRoutes(registry, r, core),
+    (r) => registerIdentityRoutes(registry, r, core),
+    (r) => registerAccountsRoutes(registry, r, core),
+    (r) => registerUsersRoutes(registry, r, core),
+    (r) => registerGroupsRoutes(registry, r, core),
+    (r) => registerRolesRoutes(registry, r, core),
+    (r) => registerMacrosRoutes(registry, r, core),
+    (r) => registerAuditRoutes(registry, r, core),
+    (r) => registerInvitationsRoutes(registry, r, core),
+    (r) => registerApiKeysRoutes(registry, r, core),
+    (r) => registerEmailRoutes(registry, r, core),
+    (r) => registerJobsRoutes(registry, r, core),
+    (r) => registerWebhooksRoutes(registry, r, core),
+    (r) => registerApiHooksRoutes(registry, r, core),
+    // Static collection paths (/collections/names here, /collections/export and /collections/import
+    // of the transfer routes) must be registered before /collections/:id: register transfer routes
+    // above this line.
+    (r) => registerRulesExplainRoutes(registry, r, core),
+    (r) => registerCollectionsTransferRoutes(registry, r, core),
+    (r) => registerCollectionsRoutes(registry, r, core),
+    (r) => registerCollectionRulesRoutes(registry, r, core),
+    (r) => registerRecordsReadRoutes(registry, r, core),
+    (r) => registerRecordsWriteRoutes(registry, r, core),
+  ]);
   app.use(api);
 
   app.use(`${config.apiPrefix}`, apiNotFound());
