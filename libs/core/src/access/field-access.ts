@@ -86,14 +86,28 @@ export function projectFields(
   list: FieldList,
   requested?: readonly string[],
 ): Record<string, unknown> {
-  const listed = list === '*' ? null : new Set(list);
+  const listed = list === '*' ? null : listedSet(list);
   const wanted = requested === undefined || requested.includes('*') ? null : new Set(requested);
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(row)) {
+  // Called per record of a page: no entries array, no Set per call.
+  for (const key in row) {
+    if (!Object.prototype.hasOwnProperty.call(row, key)) continue;
     const keep = SYSTEM_FIELDS.has(key) || ((listed === null || listed.has(key)) && (wanted === null || wanted.has(key)));
-    if (keep) out[key] = value;
+    if (keep) out[key] = row[key];
   }
   return out;
+}
+
+// Parsed field lists are memoised (parseFieldList), so their Sets can be too.
+const listedSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+function listedSet(list: readonly string[]): ReadonlySet<string> {
+  let set = listedSets.get(list);
+  if (!set) {
+    set = new Set(list);
+    listedSets.set(list, set);
+  }
+  return set;
 }
 
 /**

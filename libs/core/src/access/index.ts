@@ -5,4 +5,4 @@ export type { RuleCaller, RuleGate, RuleGateDeps, RuleGates } from './rule-gate'
 export { resolverFields } from './resolver-fields';
 export { assertWritableFields, parseFieldList, projectFields, SYSTEM_FIELD_NAMES, visibleFieldNames } from './field-access';
 export type { FieldList } from './field-access';
-export { maskRecord, maskValue, PII_ACCESS_GROUP, seesPii } from './pii-mask';
+export { maskFieldsInPlace, maskRecord, maskValue, PII_ACCESS_GROUP, seesPii } from './pii-mask';

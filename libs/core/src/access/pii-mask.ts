@@ -29,13 +29,17 @@ export function maskValue(maskType: MaskType | null, value: unknown): unknown {
 
 /** Masks every `pii: true` field of `fields` present in `row`; returns a new object. */
 export function maskRecord(fields: readonly CollectionField[], row: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...row };
+  return maskFieldsInPlace(fields, { ...row });
+}
+
+/** {@link maskRecord} on `row` itself, for a record the caller has just built (no copy per record). */
+export function maskFieldsInPlace(fields: readonly CollectionField[], row: Record<string, unknown>): Record<string, unknown> {
   for (const field of fields) {
-    if (field.pii && Object.prototype.hasOwnProperty.call(out, field.name)) {
-      out[field.name] = maskValue(field.mask_type, out[field.name]);
+    if (field.pii && Object.prototype.hasOwnProperty.call(row, field.name)) {
+      row[field.name] = maskValue(field.mask_type, row[field.name]);
     }
   }
-  return out;
+  return row;
 }
 
 /** Superadmins and members of the account's `pii_access` group see PII unmasked (§12.2 item 17). */

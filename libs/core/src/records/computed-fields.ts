@@ -82,9 +82,10 @@ export function hasComputedFields(model: CollectionModel): boolean {
  * language's SQL semantics (spec §4.12). Filters and sorts use the same expressions compiled to
  * SQL instead (`computed-sql.ts`); the rules library's differential specs keep both in step.
  */
-export function withComputedFields(model: CollectionModel, row: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function withComputedFields(model: CollectionModel, row: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
   const computed = computedFieldsOf(model).fields;
-  if (computed.length === 0) return { ...row };
+  // Nothing to add: `row` itself (read-only to the caller), not a copy per record.
+  if (computed.length === 0) return row;
   const out: Record<string, unknown> = { ...row };
   // One instant for every `now()` of the row, whichever field it is in.
   const now = new Date();

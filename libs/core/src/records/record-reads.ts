@@ -107,12 +107,12 @@ export function createRecordReads(deps: RecordsDeps): RecordReads {
   ): Promise<Record<string, unknown>[]> {
     const ownField = fieldMapOf(t.model).has('account_name');
     const items = rows.map((row) => {
-      const stored = fromStoredRow(t.model, row, dialect);
-      if (ownField) return presentRecord(t.model, stored, op, t.caller);
-      const { account_name: accountName, ...rest } = stored;
-      const shown = presentRecord(t.model, rest, op, t.caller);
-      // `account_name` is part of every list item (spec §4.3), whatever the field list says.
-      return op === 'list' ? { ...shown, account_name: accountName ?? null } : shown;
+      if (ownField) return presentRecord(t.model, fromStoredRow(t.model, row, dialect), op, t.caller);
+      // The joined account name is not a field: kept out of the field list and masks, then
+      // added to every list item (spec §4.3), whatever the field list says.
+      const shown = presentRecord(t.model, fromStoredRow(t.model, row, dialect, 'account_name'), op, t.caller);
+      if (op === 'list') shown['account_name'] = row['account_name'] ?? null;
+      return shown;
     });
     if (expand) await expandRecords(expandContext(t.caller, scope), t.model, items, expand.tree, expand.readable.names);
     // `?fields=` projects last, after expansion (spec §4.3); system fields always stay.

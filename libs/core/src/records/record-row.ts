@@ -1,5 +1,5 @@
 import { fromDbBool, type SqlDialect } from '@snackbase/db';
-import { maskRecord, maskValue, parseFieldList, projectFields, seesPii, type RuleCaller } from '../access';
+import { maskFieldsInPlace, maskValue, parseFieldList, projectFields, seesPii, type RuleCaller } from '../access';
 import { fieldListOf, type CollectionField, type CollectionModel, type FieldListOperation } from '../collections';
 import { piiComputedFields, withComputedFields } from './computed-fields';
 
@@ -90,13 +90,16 @@ export function fieldMapOf(model: CollectionModel): ReadonlyMap<string, Collecti
 /**
  * DB row → API values: booleans from 0/1, json/file parsed (file fields as objects), timestamps
  * ISO-8601 UTC with Z on both dialects, numbers as numbers. Columns the model does not know
- * (`account_name` of a join) pass through unchanged. Pass `dialect` (`db.dialect`): without it a
- * JSON string value that is itself JSON text (`"123"`) would be parsed twice on PostgreSQL.
+ * (`account_name` of a join) pass through unchanged, except `omit`. Pass `dialect` (`db.dialect`):
+ * without it a JSON string value that is itself JSON text (`"123"`) would be parsed twice on
+ * PostgreSQL.
  */
-export function fromStoredRow(model: CollectionModel, row: Readonly<Record<string, unknown>>, dialect: SqlDialect): Record<string, unknown> {
+export function fromStoredRow(model: CollectionModel, row: Readonly<Record<string, unknown>>, dialect: SqlDialect, omit?: string): Record<string, unknown> {
   const fields = fieldMapOf(model);
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(row)) {
+  for (const key in row) {
+    if (key === omit || !Object.prototype.hasOwnProperty.call(row, key)) continue;
+    const value = row[key];
     const field = fields.get(key);
     if (field) out[key] = fromStoredValue(field, value, dialect);
     else if (SYSTEM_TIMESTAMPS.has(key)) out[key] = storedTimestamp(value);
@@ -146,10 +149,11 @@ export function presentRecord(
 ): Record<string, unknown> {
   const full = op === 'view' || op === 'list' ? withComputedFields(model, row) : row;
   const list = caller.isSuperadmin ? '*' : parseFieldList(fieldListOf(model.rules, op));
+  // A new object: masked in place below, and the caller may add to it.
   const projected = projectFields(full, list, requested);
   if (seesPii(caller)) return projected;
-  const masked = maskRecord(model.fields, projected);
+  maskFieldsInPlace(model.fields, projected);
   // A computed field over a PII field (`upper(email)`) would reveal it: mask it whole.
-  for (const name of piiComputedFields(model)) if (name in masked) masked[name] = maskValue('full', masked[name]);
-  return masked;
+  for (const name of piiComputedFields(model)) if (name in projected) projected[name] = maskValue('full', projected[name]);
+  return projected;
 }
