@@ -98,10 +98,12 @@ export function projectFields(
   return out;
 }
 
-// Parsed field lists are memoised (parseFieldList), so their Sets can be too.
+// Parsed field lists are memoised and frozen (parseFieldList), so their Sets can be memoised
+// too; a list a caller built itself may still change, and gets a Set of its own.
 const listedSets = new WeakMap<readonly string[], ReadonlySet<string>>();
 
 function listedSet(list: readonly string[]): ReadonlySet<string> {
+  if (!Object.isFrozen(list)) return new Set(list);
   let set = listedSets.get(list);
   if (!set) {
     set = new Set(list);

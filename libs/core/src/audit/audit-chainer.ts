@@ -1,16 +1,18 @@
 import type { SnackDatabase } from '@snackbase/db';
 import type { Logger } from '../logging';
-import { chainStagedEntries, hasStagedEntries, type ChainHeadMemo } from './audit-writer';
+import { chainStagedEntries, lastStagedId, stagedUpTo, type ChainHeadMemo } from './audit-writer';
 
 /** Changes chained per transaction: enough to amortise a commit, small enough to keep it short. */
 const ROUND_LIMIT = 500;
 /** How often staged entries left by a crash or by an instance that stopped are looked for. */
 const SWEEP_MS = 2000;
 /**
- * Committed writes of this instance whose entries may still wait for a round before a new write
- * waits for its own: bounds how far the chain can fall behind when writes outpace rounds.
+ * Changes committed by this instance's writes and not yet chained, past which a new write waits
+ * for its own round: bounds how far the chain can fall behind when writes outpace rounds.
  */
-const MAX_UNCHAINED_WRITES = 1000;
+const MAX_UNCHAINED_CHANGES = 1000;
+/** Rounds a reader waits for before it reads what is there (chaining keeps failing). */
+const MAX_CATCH_UP_ROUNDS = 20;
 
 /** What {@link createAuditChainer} needs. */
 export interface AuditChainerDeps {
@@ -65,31 +67,40 @@ export function createAuditChainer(deps: AuditChainerDeps) {
   }
 
   /**
-   * Starts chaining what a write just committed. Resolves at once, or, while more than
-   * {@link MAX_UNCHAINED_WRITES} committed writes of this instance wait for a round, once this
+   * Starts chaining the `changes` a write just committed. Resolves at once, or, while more than
+   * {@link MAX_UNCHAINED_CHANGES} committed changes of this instance wait for a round, once this
    * write's entries are chained: back-pressure, so the chain never falls far behind. Never
    * rejects (see {@link settle}).
    */
-  function committed(): Promise<void> {
-    unchained += 1;
-    const chained = settle().then(() => void (unchained -= 1));
-    return unchained > MAX_UNCHAINED_WRITES ? chained : Promise.resolve();
+  function committed(changes = 1): Promise<void> {
+    unchained += changes;
+    const chained = settle().then(() => void (unchained -= changes));
+    return unchained > MAX_UNCHAINED_CHANGES ? chained : Promise.resolve();
   }
 
   /**
-   * {@link settle} when anything is staged: for readers of the log, and for entries another
-   * instance staged and did not chain (it crashed or stopped between commit and round).
+   * Resolves once every change staged before the call, by any instance, is chained: for readers
+   * of the log, and for entries another instance staged and did not chain (it crashed or stopped
+   * between commit and round). Rounds until nothing at or below the staged mark read first is
+   * left, not just one: a round's take sees the staged rows as they were before it waited for
+   * the chain lock, so while another instance's round held the lock it can come back short with
+   * older changes still staged behind it. Never rejects; after {@link MAX_CATCH_UP_ROUNDS} rounds
+   * that leave changes staged (chaining keeps failing, and says so in the log) it resolves anyway.
    */
   async function catchUp(): Promise<void> {
     // SQLite writes chain inside their own transaction and never stage (see `audit.record`).
     if (db.dialect === 'sqlite') return;
     try {
-      if (!(await hasStagedEntries(db))) return;
+      const mark = await lastStagedId(db);
+      if (mark === undefined) return;
+      for (let round = 0; round < MAX_CATCH_UP_ROUNDS; round++) {
+        await settle();
+        if (!(await stagedUpTo(db, mark))) return;
+      }
+      logger.error('audit chaining did not catch up; the log is read without the changes still staged');
     } catch (error) {
       logger.error('audit chaining check failed', { error: (error as Error)?.message ?? String(error) });
-      return;
     }
-    await settle();
   }
 
   return {

@@ -225,7 +225,7 @@ describe.each(TEST_DIALECTS)('audit writer on %s', (dialect) => {
     }
   });
 
-  (dialect === 'postgres' ? it : it.skip)('makes writes wait for their round once 1000 answered writes of the instance are not chained', async () => {
+  (dialect === 'postgres' ? it : it.skip)('makes writes wait for their round once 1000 answered changes of the instance are not chained', async () => {
     await audit.flush();
     const before = (await allEntries(db)).length;
     const lock = await holdingChainLock();
@@ -245,6 +245,45 @@ describe.each(TEST_DIALECTS)('audit writer on %s', (dialect) => {
     } finally {
       await lock.release();
       await lock.close();
+    }
+  });
+
+  (dialect === 'postgres' ? it : it.skip)('a reader chains everything staged before it reads, even behind a round of another instance that took the oldest', async () => {
+    await audit.flush();
+    // 700 staged changes: more than one round takes (500).
+    await db.transaction((trx) => stageEncoded(trx, Array.from({ length: 700 }, (_, i) => encodeChange({ shared: { ...crashed, record_id: `behind${i}` }, columns: [['title', null, `v${i}`]] }, new Date().toISOString()))));
+    // Another instance's round: holds the chain lock and has taken the 500 oldest.
+    const other = createDatabase({ url: t.url });
+    let commit!: () => void;
+    const committing = new Promise<void>((r) => (commit = r));
+    let took!: () => void;
+    const taken = new Promise<void>((r) => (took = r));
+    const round = other.kysely.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY}::bigint)`.execute(trx);
+      await sql`delete from audit_pending where id in (select id from audit_pending order by id limit 500)`.execute(trx);
+      took();
+      await committing;
+    });
+    try {
+      await taken;
+      const listed = audit.list({ tableName: 'col_posts', limit: 500 });
+      // The reader's round is waiting for the lock, with the 500 oldest in its view of the staged rows.
+      for (let i = 0; i < 100; i++) {
+        const waiting = await sql<{ n: number }>`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`.execute(db.kysely);
+        if ((waiting.rows[0]?.n ?? 0) > 0) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      commit();
+      await round;
+      // The 500 the other round took are its own to chain; the 200 behind them must be in the log read.
+      const page = await listed;
+      const mine = page.items.filter((e) => e.record_id.startsWith('behind')).map((e) => Number(e.record_id.slice('behind'.length)));
+      expect(mine.sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => 500 + i));
+      expect(await staged()).toBe(0);
+    } finally {
+      commit();
+      await round.catch(() => undefined);
+      await other.close();
     }
   });
 

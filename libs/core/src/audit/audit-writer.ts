@@ -296,7 +296,13 @@ async function takeAfterLock(trx: Transaction<GlobalDatabase>, limit: number): P
   return trx.deleteFrom('audit_pending').where('id', 'in', oldest).returning(['id', 'entries']).execute();
 }
 
-/** True when some change waits in `audit_pending` (one indexed read, no transaction). */
-export async function hasStagedEntries(db: SnackDatabase): Promise<boolean> {
-  return (await db.kysely.selectFrom('audit_pending').select('id').limit(1).executeTakeFirst()) !== undefined;
+/** The highest staged id, or undefined when nothing is staged (the mark a reader chains up to). */
+export async function lastStagedId(db: SnackDatabase): Promise<number | undefined> {
+  const row = await db.kysely.selectFrom('audit_pending').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+  return row?.id === null || row?.id === undefined ? undefined : Number(row.id);
+}
+
+/** Whether a change staged at or below `mark` is still waiting to be chained. */
+export async function stagedUpTo(db: SnackDatabase, mark: number): Promise<boolean> {
+  return (await db.kysely.selectFrom('audit_pending').select('id').where('id', '<=', mark).limit(1).executeTakeFirst()) !== undefined;
 }

@@ -79,8 +79,8 @@ export function createAudit(deps: AuditDeps) {
   const models = deps.hooks ? createModelEvents({ db, hooks: deps.hooks }) : undefined;
 
   const chainer = createAuditChainer({ db, logger });
-  // Transactions that already settle the chain after commit: one settle per transaction.
-  const settling = new WeakSet<Transaction<GlobalDatabase>>();
+  // Changes each transaction staged: handed to the chainer once, after its commit.
+  const stagedBy = new WeakMap<Transaction<GlobalDatabase>, { changes: number }>();
 
   /** One entry per changed column of `change`, with the caller of `ctx` as principal. */
   function entriesOf(ctx: RequestContext, change: AuditChange): ChangeEntries {
@@ -104,10 +104,14 @@ export function createAudit(deps: AuditDeps) {
       return;
     }
     await stageEncoded(trx, [encodeChange(entries, new Date().toISOString())]);
-    if (!settling.has(trx)) {
-      settling.add(trx);
-      db.afterCommit(trx, chainer.committed);
+    const staged = stagedBy.get(trx);
+    if (staged) {
+      staged.changes += 1;
+      return;
     }
+    const first = { changes: 1 };
+    stagedBy.set(trx, first);
+    db.afterCommit(trx, () => chainer.committed(first.changes));
   }
 
   return {
@@ -152,7 +156,7 @@ export function createAudit(deps: AuditDeps) {
       const occurredAt = new Date().toISOString();
       const staged = config.auditLoggingEnabled ? changes.map(({ ctx, change }) => entriesOf(ctx, change)).filter((e) => e.columns.length > 0) : [];
       if (staged.length === 0) return { creator, written: async () => undefined };
-      return { creator: stagedWith(creator, staged.map((e) => encodeChange(e, occurredAt))), written: chainer.committed };
+      return { creator: stagedWith(creator, staged.map((e) => encodeChange(e, occurredAt))), written: () => chainer.committed(staged.length) };
     },
 
     /** Whether {@link inStatement} applies to a write of `change`. */
