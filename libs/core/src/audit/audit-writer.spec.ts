@@ -1,5 +1,5 @@
-import { sql, type Kysely } from 'kysely';
-import { createDatabase, migrateToLatest, type SnackDatabase } from '@snackbase/db';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { createDatabase, migrateToLatest, type GlobalDatabase, type SnackDatabase } from '@snackbase/db';
 import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '@snackbase/testing';
 import type { RequestContext } from '../context';
 import { createLogger } from '../logging';
@@ -185,8 +185,11 @@ describe.each(TEST_DIALECTS)('audit writer on %s', (dialect) => {
     expectLinearChain(rows);
   });
 
-  /** Holds the chain lock from another connection (another instance's long round) until released. */
-  async function holdingChainLock(): Promise<{ release: () => Promise<void>; close: () => Promise<void> }> {
+  /**
+   * Holds the chain lock from another connection (another instance's long round) until released,
+   * after running `inRound` under it (what that round does, e.g. take staged rows).
+   */
+  async function holdingChainLock(inRound?: (trx: Transaction<GlobalDatabase>) => Promise<unknown>): Promise<{ release: () => Promise<void>; close: () => Promise<void> }> {
     const other = createDatabase({ url: t.url });
     let release!: () => void;
     const released = new Promise<void>((r) => (release = r));
@@ -194,6 +197,7 @@ describe.each(TEST_DIALECTS)('audit writer on %s', (dialect) => {
     const holding = new Promise<void>((r) => (locked = r));
     const held = other.kysely.transaction().execute(async (trx) => {
       await sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY}::bigint)`.execute(trx);
+      await inRound?.(trx);
       locked();
       await released;
     });
@@ -253,19 +257,8 @@ describe.each(TEST_DIALECTS)('audit writer on %s', (dialect) => {
     // 700 staged changes: more than one round takes (500).
     await db.transaction((trx) => stageEncoded(trx, Array.from({ length: 700 }, (_, i) => encodeChange({ shared: { ...crashed, record_id: `behind${i}` }, columns: [['title', null, `v${i}`]] }, new Date().toISOString()))));
     // Another instance's round: holds the chain lock and has taken the 500 oldest.
-    const other = createDatabase({ url: t.url });
-    let commit!: () => void;
-    const committing = new Promise<void>((r) => (commit = r));
-    let took!: () => void;
-    const taken = new Promise<void>((r) => (took = r));
-    const round = other.kysely.transaction().execute(async (trx) => {
-      await sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY}::bigint)`.execute(trx);
-      await sql`delete from audit_pending where id in (select id from audit_pending order by id limit 500)`.execute(trx);
-      took();
-      await committing;
-    });
+    const round = await holdingChainLock((trx) => sql`delete from audit_pending where id in (select id from audit_pending order by id limit 500)`.execute(trx));
     try {
-      await taken;
       const listed = audit.list({ tableName: 'col_posts', limit: 500 });
       // The reader's round is waiting for the lock, with the 500 oldest in its view of the staged rows.
       for (let i = 0; i < 100; i++) {
@@ -273,17 +266,15 @@ describe.each(TEST_DIALECTS)('audit writer on %s', (dialect) => {
         if ((waiting.rows[0]?.n ?? 0) > 0) break;
         await new Promise((r) => setTimeout(r, 20));
       }
-      commit();
-      await round;
+      await round.release();
       // The 500 the other round took are its own to chain; the 200 behind them must be in the log read.
       const page = await listed;
       const mine = page.items.filter((e) => e.record_id.startsWith('behind')).map((e) => Number(e.record_id.slice('behind'.length)));
       expect(mine.sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => 500 + i));
       expect(await staged()).toBe(0);
     } finally {
-      commit();
-      await round.catch(() => undefined);
-      await other.close();
+      await round.release();
+      await round.close();
     }
   });
 
