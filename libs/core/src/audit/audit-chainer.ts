@@ -49,8 +49,10 @@ export function createAuditChainer(deps: AuditChainerDeps) {
   }
 
   /**
-   * Resolves once every entry staged before the call is chained (by this instance or another).
-   * Never rejects: a write that committed is not failed afterwards because chaining failed.
+   * Runs this instance's next round (or joins the one queued), which chains what was staged
+   * before the call, except what another instance's round held under the chain lock meanwhile
+   * and left behind it (see {@link catchUp}, which readers use). Never rejects: a write that
+   * committed is not failed afterwards because chaining failed.
    */
   function settle(): Promise<void> {
     if (!current) {
