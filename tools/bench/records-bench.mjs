@@ -61,7 +61,7 @@ const VIEW_IDS_PER_ACCOUNT = 200;
 const log = (line) => process.stderr.write(`[records-bench] ${line}\n`);
 // The V8 flags `npm start` and the Dockerfile run the server with; the bare server gets them
 // too, so both run on the same runtime settings.
-const RUNTIME_FLAGS = ['--max-semi-space-size=4'];
+const RUNTIME_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=100'];
 const pick = (list) => list[Math.floor(Math.random() * list.length)];
 async function api(base, method, path, token, body) {
   const res = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });

@@ -123,7 +123,7 @@ export { createInvitations, DEFAULT_ROLE_ID, INVITATION_TTL_MS, INVITATIONS_DEFA
 export type { CreateInvitationInput, InvitationListQuery, InvitationMailer, Invitations } from './invitations';
 export { createRoles, SEEDED_ROLES } from './roles';
 export type { RoleInput, Roles } from './roles';
-export { createLogger, currentRequestId, requestIdFrom, withRequestId } from './logging';
+export { createLogger, requestIdFrom } from './logging';
 export {
   createMail,
   createMailTransport,

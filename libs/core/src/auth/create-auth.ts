@@ -17,8 +17,8 @@ export interface Auth {
   /** A successful login is audited (`users.last_login`) with `ctx`'s principal; a failed one is not. */
   login(ctx: RequestContext, input: LoginInput): Promise<LoginResult>;
   refresh(refreshToken: string): Promise<IssuedTokens>;
-  /** Ends the caller's session (or the one `refreshToken` belongs to); its tokens stop working at once. */
-  logout(principal: Principal, refreshToken?: string): Promise<void>;
+  /** Ends the caller's (`ctx.principal`) session, or the one `refreshToken` belongs to; its tokens stop working at once. */
+  logout(ctx: RequestContext, refreshToken?: string): Promise<void>;
   /** See {@link authenticateBearer}. */
   authenticate(bearerToken: string | undefined): Promise<Principal | null>;
   /** The id of the account a code or slug names, if any. */
@@ -54,7 +54,7 @@ export function createAuth(deps: { db: SnackDatabase; config: Config; secrets: S
   return {
     login: (ctx, input) => login(ctx, { db, signer, audit: deps.audit }, input, deps.config.singleTenant?.slug),
     refresh: (token) => refresh(db, signer, sessions, token),
-    async logout(principal, refreshToken) {
+    async logout({ principal }, refreshToken) {
       const target = refreshToken ? await sessionOfRefreshToken(refreshToken) : undefined;
       const session = target ?? (principal.kind === 'user' && principal.via !== 'api_key' ? { accountId: principal.accountId, sessionId: principal.sessionId } : undefined);
       if (!session) return;

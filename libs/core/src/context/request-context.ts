@@ -10,6 +10,12 @@ export interface RequestContext {
   readonly requestId: string;
   readonly ip?: string;
   readonly userAgent?: string;
+  /**
+   * How many API-hook runs led to this work: absent for a client's request, N for the record
+   * actions of a hook run at depth N. Their record events carry it to the hooks they trigger, so
+   * a chain stops at MAX_HOOK_DEPTH however it loops back.
+   */
+  readonly hookDepth?: number;
 }
 
 /** A context for work no request started (CLI, start-up, scheduled jobs). */

@@ -2,7 +2,6 @@ import { HookAbortError } from '@snackbase/hooks';
 import { ANONYMOUS, type Auth, type LoginResult, type Principal } from '../auth';
 import type { RequestContext } from '../context';
 import { AppError } from '../errors';
-import { withRequestId } from '../logging';
 import { createAppHooks } from './create-app-hooks';
 import { withAuthHooks } from './with-auth-hooks';
 
@@ -37,7 +36,7 @@ describe('withAuthHooks', () => {
       return { ...p, email: p.email.trim().toLowerCase() };
     });
     hooks.on('auth.afterLogin', (p) => void calls.push(`after:${p.user.id}:${p.account.slug}:${JSON.stringify(p).includes('access')}`));
-    const out = await withRequestId('cid_1', () => auth.login(anon('cid_1'), { account: 'acme', email: ' Ann@Acme.test ', password: 'pw' }));
+    const out = await auth.login(anon('cid_1'), { account: 'acme', email: ' Ann@Acme.test ', password: 'pw' });
     expect(out).toBe(result);
     expect(calls).toEqual(['before:cid_1:anonymous', 'login:acme:ann@acme.test', 'after:u-1:acme:false']);
   });
@@ -71,13 +70,14 @@ describe('withAuthHooks', () => {
     expect(onError).toHaveBeenCalledTimes(1);
   });
 
-  it('fires before/after logout with the principal', async () => {
+  it('fires before/after logout with the principal and the request id of the context', async () => {
     const { calls, hooks, auth, inner } = setup();
-    hooks.on('auth.beforeLogout', (p) => void calls.push(`before:${p.principal.kind}:${p.ctx.principal === p.principal}`));
+    hooks.on('auth.beforeLogout', (p) => void calls.push(`before:${p.principal.kind}:${p.ctx.principal === p.principal}:${p.ctx.requestId}`));
     hooks.on('auth.afterLogout', () => void calls.push('after'));
-    await auth.logout(ann, 'rt');
-    expect(calls).toEqual(['before:user:true', 'logout', 'after']);
-    expect(inner.logout).toHaveBeenCalledWith(ann, 'rt');
+    const ctx = { principal: ann, requestId: 'cid_2' };
+    await auth.logout(ctx, 'rt');
+    expect(calls).toEqual(['before:user:true:cid_2', 'logout', 'after']);
+    expect(inner.logout).toHaveBeenCalledWith(ctx, 'rt');
   });
 
   it('leaves the other methods alone', () => {

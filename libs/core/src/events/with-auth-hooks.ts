@@ -1,14 +1,6 @@
-import type { Auth, Principal } from '../auth';
-import type { RequestContext } from '../context';
-import { currentRequestId } from '../logging';
+import type { Auth } from '../auth';
 import { awaitBeforeHook } from './app-error-from-hook';
 import type { AppHooks } from './create-app-hooks';
-
-/**
- * `logout` takes no `RequestContext` yet, so its payload's context is rebuilt from what is
- * known: the principal and the correlation id. Once it takes `ctx` first, pass that instead.
- */
-const contextFor = (principal: Principal): RequestContext => ({ principal, requestId: currentRequestId() ?? '' });
 
 const before = awaitBeforeHook;
 
@@ -31,10 +23,10 @@ export function withAuthHooks(auth: Auth, hooks: AppHooks): Auth {
       await hooks.runAfter('auth.afterLogin', { ctx, user: { id: user.id, email: user.email, role: user.role }, account: { id: account.id, slug: account.slug, name: account.name } });
       return result;
     },
-    async logout(principal, refreshToken) {
-      const ctx = contextFor(principal);
+    async logout(ctx, refreshToken) {
+      const { principal } = ctx;
       await before(() => hooks.runBefore('auth.beforeLogout', { ctx, principal }));
-      await auth.logout(principal, refreshToken);
+      await auth.logout(ctx, refreshToken);
       await hooks.runAfter('auth.afterLogout', { ctx, principal });
     },
   };

@@ -8,6 +8,8 @@ export interface IdentityMailer {
     template: 'email_verification' | 'password_reset' | 'invitation';
     variables: Record<string, string>;
     accountId?: string;
+    /** The request sending it (mail events and log lines carry it). */
+    requestId?: string;
   }): Promise<unknown>;
   buildLink(path: string, params: Record<string, string>): Promise<string>;
 }

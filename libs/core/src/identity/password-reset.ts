@@ -10,9 +10,9 @@ import type { IdentityMailer } from './identity-mailer';
 import { consumeOneTimeToken, discardOneTimeToken, issueOneTimeToken, peekOneTimeTokenUser } from './one-time-tokens';
 
 /** Mails `{app_url}/reset-password?token=…` with the password_reset template. */
-async function mailResetLink(mail: IdentityMailer, input: { email: string; accountId?: string; token: string; ip?: string }): Promise<void> {
+async function mailResetLink(mail: IdentityMailer, input: { email: string; accountId?: string; token: string; ip?: string; requestId: string }): Promise<void> {
   const url = await mail.buildLink('/reset-password', { token: input.token });
-  await mail.send({ to: input.email, template: 'password_reset', variables: { reset_url: url, token: input.token, email: input.email, ip_address: input.ip ?? '' }, accountId: input.accountId });
+  await mail.send({ to: input.email, template: 'password_reset', variables: { reset_url: url, token: input.token, email: input.email, ip_address: input.ip ?? '' }, accountId: input.accountId, requestId: input.requestId });
 }
 
 export const FORGOT_PASSWORD_MESSAGE = 'If an account with that email exists, a password reset link has been sent.';
@@ -26,7 +26,7 @@ export type SessionsForgetter = (userId: string) => void;
  */
 export async function forgotPassword(
   deps: { db: SnackDatabase; mail: IdentityMailer; logger: Logger },
-  input: { email: string; accountId: string | undefined; ip?: string },
+  input: { email: string; accountId: string | undefined; ip?: string; requestId: string },
 ): Promise<{ message: string }> {
   const email = input.email.trim().toLowerCase();
   const user = input.accountId
@@ -39,10 +39,10 @@ export async function forgotPassword(
   // Token committed first, mail sent outside the transaction (see sendVerificationMail).
   const { token } = await deps.db.transaction((trx) => issueOneTimeToken(trx, 'password_reset_tokens', user.id, user.email));
   try {
-    await mailResetLink(deps.mail, { email: user.email, accountId: input.accountId, token, ip: input.ip });
+    await mailResetLink(deps.mail, { email: user.email, accountId: input.accountId, token, ip: input.ip, requestId: input.requestId });
   } catch (e) {
     await discardOneTimeToken(deps.db.kysely, 'password_reset_tokens', token);
-    deps.logger.warn('password reset mail failed', { error: (e as Error).message });
+    deps.logger.warn('password reset mail failed', { request_id: input.requestId, error: (e as Error).message });
   }
   return { message: FORGOT_PASSWORD_MESSAGE };
 }
@@ -96,7 +96,7 @@ export async function resetTokenOwner(db: SnackDatabase, token: string): Promise
  * The superadmin's "send reset link" (spec §10.2): ends the user's sessions and mails a reset
  * link. A mail that cannot be sent is a 503, and then no usable token is left behind.
  */
-export async function sendResetLink(deps: { db: SnackDatabase; mail: IdentityMailer }, forgetSessions: SessionsForgetter, userId: string): Promise<{ message: string }> {
+export async function sendResetLink(deps: { db: SnackDatabase; mail: IdentityMailer }, forgetSessions: SessionsForgetter, userId: string, requestId: string): Promise<{ message: string }> {
   const user = await tenantTable(deps.db.kysely, allAccounts('superadmin sends a reset link'), 'users').select().select(['id', 'email', 'account_id']).where('id', '=', userId).executeTakeFirst();
   if (!user) throw notFound('User not found');
   const { token } = await deps.db.transaction(async (trx) => {
@@ -105,7 +105,7 @@ export async function sendResetLink(deps: { db: SnackDatabase; mail: IdentityMai
   });
   forgetSessions(user.id);
   try {
-    await mailResetLink(deps.mail, { email: user.email, accountId: user.account_id, token });
+    await mailResetLink(deps.mail, { email: user.email, accountId: user.account_id, token, requestId });
   } catch (e) {
     await discardOneTimeToken(deps.db.kysely, 'password_reset_tokens', token);
     if (e instanceof AppError) throw e;

@@ -33,5 +33,5 @@ export async function registerSingleTenant(ctx: RequestContext, deps: RegisterDe
     await users.insert(row).execute();
     await deps.audit.record(trx, ctx, { operation: 'CREATE', table: 'users', recordId: user.id, accountId: account.id, after: { ...row, account_id: account.id } });
   });
-  return finishRegistration(deps, account, { id: user.id, email, role: 'user', created_at: now });
+  return finishRegistration(deps, account, { id: user.id, email, role: 'user', created_at: now }, ctx.requestId);
 }

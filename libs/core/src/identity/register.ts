@@ -79,5 +79,5 @@ export async function register(ctx: RequestContext, deps: RegisterDeps, input: R
     for (const change of changes) await deps.audit.record(trx, ctx, change);
     return { account, user };
   });
-  return finishRegistration(deps, account, { id: user.id, email, role: 'admin', created_at: user.created_at });
+  return finishRegistration(deps, account, { id: user.id, email, role: 'admin', created_at: user.created_at }, ctx.requestId);
 }

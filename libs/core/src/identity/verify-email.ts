@@ -13,11 +13,11 @@ import { consumeOneTimeToken, discardOneTimeToken, issueOneTimeToken } from './o
  * connection, and an SMTP conversation must not hold the write lock); when the mail fails the
  * token is deleted again, so no usable token is left behind.
  */
-export async function sendVerificationMail(deps: { db: SnackDatabase; mail: IdentityMailer }, user: { userId: string; email: string; accountId: string }): Promise<void> {
+export async function sendVerificationMail(deps: { db: SnackDatabase; mail: IdentityMailer }, user: { userId: string; email: string; accountId: string }, requestId: string): Promise<void> {
   const { token } = await deps.db.transaction((trx) => issueOneTimeToken(trx, 'email_verification_tokens', user.userId, user.email));
   try {
     const url = await deps.mail.buildLink('/verify-email', { token });
-    await deps.mail.send({ to: user.email, template: 'email_verification', variables: { verification_url: url, token, email: user.email }, accountId: user.accountId });
+    await deps.mail.send({ to: user.email, template: 'email_verification', variables: { verification_url: url, token, email: user.email }, accountId: user.accountId, requestId });
   } catch (e) {
     await discardOneTimeToken(deps.db.kysely, 'email_verification_tokens', token);
     throw e;
@@ -32,11 +32,12 @@ export async function finishRegistration(
   deps: { db: SnackDatabase; mail: IdentityMailer; logger: Logger },
   account: { id: string; slug: string; name: string; created_at: string },
   user: { id: string; email: string; role: string; created_at: string },
+  requestId: string,
 ): Promise<RegistrationAnswer> {
   try {
-    await sendVerificationMail(deps, { userId: user.id, email: user.email, accountId: account.id });
+    await sendVerificationMail(deps, { userId: user.id, email: user.email, accountId: account.id }, requestId);
   } catch (e) {
-    deps.logger.warn('verification mail after registration failed', { error: (e as Error).message, account_id: account.id });
+    deps.logger.warn('verification mail after registration failed', { request_id: requestId, error: (e as Error).message, account_id: account.id });
   }
   return {
     message: 'Registration successful. Please check your email to verify your account.',
@@ -83,10 +84,10 @@ export async function verifyEmail(
 }
 
 /** Resends the verification mail to a signed-in user that is not verified yet. */
-export async function resendVerification(deps: { db: SnackDatabase; mail: IdentityMailer }, accountId: string, userId: string): Promise<{ message: string }> {
+export async function resendVerification(deps: { db: SnackDatabase; mail: IdentityMailer }, accountId: string, userId: string, requestId: string): Promise<{ message: string }> {
   const user = await tenantTable(deps.db.kysely, accountScope(accountId), 'users').select().select(['id', 'email', 'email_verified']).where('id', '=', userId).executeTakeFirst();
   if (!user) throw badRequest('User not found');
   if (fromDbBool(user.email_verified)) throw badRequest('Email is already verified');
-  await sendVerificationMail(deps, { userId: user.id, email: user.email, accountId });
+  await sendVerificationMail(deps, { userId: user.id, email: user.email, accountId }, requestId);
   return { message: `Verification email sent to ${user.email}` };
 }

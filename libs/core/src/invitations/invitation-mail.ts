@@ -42,6 +42,7 @@ export async function mailInvitation(ctx: RequestContext, deps: { db: SnackDatab
     to: input.email,
     template: 'invitation',
     accountId: input.accountId,
+    requestId: ctx.requestId,
     variables: {
       email: input.email,
       user_email: input.email,

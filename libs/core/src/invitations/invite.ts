@@ -84,7 +84,7 @@ export async function createInvitation(ctx: RequestContext, deps: InviteDeps, in
   try {
     await mailInvitation(ctx, deps, { invitationId: id, accountId, email, token, expiresAt, invitedBy: caller.email });
   } catch (e) {
-    deps.logger.warn('invitation mail failed', { error: (e as Error).message, account_id: accountId, invitation_id: id });
+    deps.logger.warn('invitation mail failed', { request_id: ctx.requestId, error: (e as Error).message, account_id: accountId, invitation_id: id });
   }
   const row = await findInvitation(deps.db.kysely, accountScope(accountId), id);
   if (!row) throw invitationNotFound();
@@ -133,7 +133,7 @@ export async function resendInvitation(ctx: RequestContext, deps: InviteDeps, id
   try {
     sent = await mailInvitation(ctx, deps, { invitationId: row.id, accountId: row.account_id, email: row.email, token, expiresAt, invitedBy });
   } catch (e) {
-    deps.logger.warn('invitation mail failed', { error: (e as Error).message, account_id: row.account_id, invitation_id: row.id });
+    deps.logger.warn('invitation mail failed', { request_id: ctx.requestId, error: (e as Error).message, account_id: row.account_id, invitation_id: row.id });
   }
   if (!sent) throw serviceUnavailable('Failed to send email');
   return { message: 'Invitation email resent successfully' };

@@ -1,5 +1,4 @@
 import winston from 'winston';
-import { currentRequestId } from './request-id';
 
 /** The server's logger: winston with one structured line per event. */
 export type Logger = winston.Logger;
@@ -21,8 +20,6 @@ const redactFormat = winston.format((info) => {
     if (key === 'level' || key === 'message') continue;
     (info as Record<string, unknown>)[key] = SENSITIVE.test(key) ? '[redacted]' : redact(info[key]);
   }
-  const requestId = currentRequestId();
-  if (requestId && info['request_id'] === undefined) info['request_id'] = requestId;
   return info;
 });
 
@@ -37,8 +34,9 @@ export interface LoggerOptions {
 }
 
 /**
- * A winston logger writing JSON lines (or readable lines with `format: 'console'`) to stdout.
- * Every line carries the current request id and never the value of a secret-looking key.
+ * A winston logger writing JSON lines (or readable lines with `format: 'console'`) to stdout,
+ * never with the value of a secret-looking key. A line written for a request names it as
+ * `request_id` (the caller passes it: see request-id.ts for why it is not implicit).
  */
 export function createLogger(options: LoggerOptions): Logger {
   const output =

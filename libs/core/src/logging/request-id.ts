@@ -1,19 +1,9 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 
-// AsyncLocalStorage only carries the correlation id into log lines (ARCHITECTURE principle 4);
-// everything else a request needs travels in an explicit RequestContext.
-const storage = new AsyncLocalStorage<string>();
-
-/** Runs `fn` with `requestId` attached to every log line written inside it. */
-export function withRequestId<T>(requestId: string, fn: () => T): T {
-  return storage.run(requestId, fn);
-}
-
-/** The request id of the current async context, if any. */
-export function currentRequestId(): string | undefined {
-  return storage.getStore();
-}
+// The correlation id travels explicitly (RequestContext.requestId; `request_id` on the log lines
+// written for a request), not in an AsyncLocalStorage: on Node 20 an active AsyncLocalStorage
+// installs a promise hook that runs on every promise of the process, and it cost ~7% of the
+// server's CPU per request under load (records bench, docs/collections.md).
 
 const WELL_FORMED = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -22,5 +12,7 @@ export function requestIdFrom(header: unknown): string {
   if (typeof header === 'string' && WELL_FORMED.test(header)) return header;
   // randomUUID draws from Node's entropy cache: a fresh randomBytes call per request showed up
   // at 4% of server CPU under load.
-  return `cid_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  // The first 12 hex digits are the first two groups (8 + 4), taken without a regex pass.
+  const uuid = randomUUID();
+  return `cid_${uuid.slice(0, 8)}${uuid.slice(9, 13)}`;
 }

@@ -5,7 +5,7 @@ import { systemContext, type RequestContext } from '../context';
 import type { AppHooks, MailerMessage } from '../events';
 import { awaitBeforeHook } from '../events/app-error-from-hook';
 import { validationFailed } from '../errors';
-import { currentRequestId, type Logger } from '../logging';
+import type { Logger } from '../logging';
 import { joinLink } from './build-link';
 import { createMailTransport } from './create-transport';
 import { getEmailLog, listEmailLogs, writeEmailLog, type EmailLog, type EmailLogQuery, type EmailLogStatus } from './email-logs';
@@ -36,6 +36,8 @@ export interface SendMailInput {
   readonly links?: Readonly<Record<string, MailLink>>;
   readonly locale?: string;
   readonly replyTo?: string;
+  /** The request (or job) that sends the mail: the mail events' context and its log lines carry it. */
+  readonly requestId?: string;
 }
 
 /** A ready message (no template) to send, e.g. the free-text mail of an API hook's `send_email`. */
@@ -50,6 +52,8 @@ export interface SendMessageInput {
   /** What `email_logs.template_type` and the mailer events call it; default `custom`. */
   readonly kind?: string;
   readonly replyTo?: string;
+  /** See {@link SendMailInput.requestId}. */
+  readonly requestId?: string;
 }
 
 /** A mail handed to the provider (`sent`) or, with no provider configured, recorded as `skipped`. */
@@ -88,7 +92,7 @@ export interface Mail {
   /** Sends a ready message (no template) like {@link Mail.send}: same events, log and failures. */
   sendMessage(input: SendMessageInput): Promise<MailResult>;
   /** The admin "test send": a short fixed mail, or template `templateId` rendered with sample values; fails like `send`. */
-  sendTest(to: string, options?: { readonly templateId?: string; readonly variables?: TemplateVariables }): Promise<MailResult>;
+  sendTest(to: string, options?: { readonly templateId?: string; readonly variables?: TemplateVariables; readonly requestId?: string }): Promise<MailResult>;
   /** The base of every link in mails: `system_settings.app_url`, else `SNACKBASE_EXTERNAL_URL`. */
   appUrl(accountId?: string): Promise<string>;
   /** An absolute link below {@link Mail.appUrl}, e.g. `buildLink('/verify-email', { token })`. */
@@ -158,13 +162,13 @@ export function createMail(deps: MailDeps): Mail {
    * The mail events' context: `send` takes no `RequestContext`, so it is an anonymous one with
    * the correlation id of the request (or job) that sends the mail.
    */
-  const eventContext = () => systemContext(currentRequestId() ?? '');
+  const eventContext = (requestId: string | undefined) => systemContext(requestId ?? '');
 
   /** `mailer.beforeSend`: the final message, or the abort as its 4xx. A rewritten recipient is checked again. */
-  async function beforeSend(message: MailerMessage, template: string): Promise<MailerMessage> {
+  async function beforeSend(message: MailerMessage, input: SendMailInput): Promise<MailerMessage> {
     if (!deps.hooks) return message;
     const hooks = deps.hooks;
-    const draft = (await awaitBeforeHook(() => hooks.runBefore('mailer.beforeSend', { ctx: eventContext(), message, template }))).message;
+    const draft = (await awaitBeforeHook(() => hooks.runBefore('mailer.beforeSend', { ctx: eventContext(input.requestId), message, template: input.template }))).message;
     if (draft.to !== message.to) checkRecipient(draft.to);
     return draft;
   }
@@ -175,7 +179,7 @@ export function createMail(deps: MailDeps): Mail {
     const failed = async (e: unknown, to: string): Promise<never> => {
       const error = (e as Error).message;
       const logId = await log('failed', to, error);
-      logger.error('mail not sent', { template: input.template, provider, log_id: logId, error });
+      logger.error('mail not sent', { request_id: input.requestId, template: input.template, provider, log_id: logId, error });
       throw e instanceof MailSendError ? new MailSendError(e.provider, error, e.status, logId) : new MailSendError(provider, error, undefined, logId);
     };
     let message: MailerMessage;
@@ -186,7 +190,7 @@ export function createMail(deps: MailDeps): Mail {
       return failed(e, input.to);
     }
     // Outside the try: an abort is the hook's answer, not a provider failure to log.
-    message = await beforeSend(message, input.template);
+    message = await beforeSend(message, input);
     let sent: SentMail | null;
     try {
       sent = transport ? await transport.send(message) : null;
@@ -195,12 +199,12 @@ export function createMail(deps: MailDeps): Mail {
     }
     if (sent) {
       const result: MailResult = { status: 'sent', logId: await log('sent', message.to), provider, messageId: sent.messageId };
-      await deps.hooks?.runAfter('mailer.afterSend', { ctx: eventContext(), message, template: input.template, messageId: sent.messageId });
+      await deps.hooks?.runAfter('mailer.afterSend', { ctx: eventContext(input.requestId), message, template: input.template, messageId: sent.messageId });
       return result;
     }
     const error = 'No mail provider is configured (SNACKBASE_MAIL_PROVIDER=none); the mail was not sent';
     const logId = await log('skipped', message.to, error);
-    logger.warn('mail skipped: no mail provider configured', { template: input.template, log_id: logId });
+    logger.warn('mail skipped: no mail provider configured', { request_id: input.requestId, template: input.template, log_id: logId });
     return { status: 'skipped', logId, provider, error };
   }
 
@@ -224,11 +228,11 @@ export function createMail(deps: MailDeps): Mail {
     return renderSample(text, input.accountId, input.variables);
   }
 
-  async function sendPlainTest(to: string): Promise<MailResult> {
+  async function sendPlainTest(to: string, requestId: string | undefined): Promise<MailResult> {
     const system = await settings();
     const text = `This is a test email from ${system.app_name} (${system.app_url}). If you received it, mail delivery works.`;
     const mail = { subject: `${system.app_name} test email`, html_body: `<p>${escapeHtml(text)}</p>`, text_body: text };
-    return deliver({ to, template: 'test' }, { app_name: system.app_name, app_url: system.app_url }, async () => mail);
+    return deliver({ to, template: 'test', requestId }, { app_name: system.app_name, app_url: system.app_url }, async () => mail);
   }
 
   return {
@@ -244,13 +248,13 @@ export function createMail(deps: MailDeps): Mail {
       const html = input.html ?? `<p>${escapeHtml(input.text).replace(/\n/g, '<br>')}</p>`;
       const mail = { subject: input.subject, html_body: html, text_body: input.text };
       // Only the subject is logged: the body is free text that may hold anything.
-      return deliver({ to: input.to, template: input.kind ?? 'custom', accountId: input.accountId, replyTo: input.replyTo }, { subject: input.subject }, async () => mail);
+      return deliver({ to: input.to, template: input.kind ?? 'custom', accountId: input.accountId, replyTo: input.replyTo, requestId: input.requestId }, { subject: input.subject }, async () => mail);
     },
     async sendTest(to, options = {}) {
       checkRecipient(to);
-      if (!options.templateId) return sendPlainTest(to);
+      if (!options.templateId) return sendPlainTest(to, options.requestId);
       const template = await getTemplate(db, options.templateId);
-      const input = { to, template: template.template_type, accountId: template.account_id, locale: template.locale };
+      const input = { to, template: template.template_type, accountId: template.account_id, locale: template.locale, requestId: options.requestId };
       return deliver(input, { ...options.variables }, () => renderSample(template, template.account_id, options.variables));
     },
     appUrl: async (accountId) => (await settings(accountId)).app_url,

@@ -19,7 +19,21 @@ export interface ReadableFields {
   readonly computed: ReadonlySet<string>;
 }
 
+/** Per model (immutable: a rules or schema change makes a new one), per operation and caller kind. */
+const memo = new WeakMap<CollectionModel, Map<string, ReadableFields>>();
+
 export function readableFields(model: CollectionModel, caller: RuleCaller, op: 'list' | 'view'): ReadableFields {
+  // The answer depends on the caller only through these two facts, so every request of a kind
+  // shares one value (it was rebuilt, Sets and all, on every read).
+  const key = `${op}:${caller.isSuperadmin ? 's' : seesPii(caller) ? 'p' : 'u'}`;
+  let byKey = memo.get(model);
+  if (!byKey) memo.set(model, (byKey = new Map()));
+  let fields = byKey.get(key);
+  if (!fields) byKey.set(key, (fields = computeReadableFields(model, caller, op)));
+  return fields;
+}
+
+function computeReadableFields(model: CollectionModel, caller: RuleCaller, op: 'list' | 'view'): ReadableFields {
   const all = model.fields.map((f) => f.name);
   const listed = caller.isSuperadmin ? new Set([...SYSTEM_FIELD_NAMES, ...all]) : visibleFieldNames(parseFieldList(fieldListOf(model.rules, op)), all);
   const masked = seesPii(caller) ? undefined : maskedNames(model);

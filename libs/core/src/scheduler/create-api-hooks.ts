@@ -56,6 +56,8 @@ export interface ApiHookEventInput {
   readonly collection: string | null;
   readonly record: Readonly<Record<string, unknown>>;
   readonly actor?: { readonly userId: string; readonly email: string } | null;
+  /** The depth of the hook run whose record action caused the event (RequestContext.hookDepth). */
+  readonly hookDepth?: number;
 }
 
 export interface ApiHooksDeps extends ActionDeps {
@@ -150,7 +152,7 @@ export function createApiHooks(deps: ApiHooksDeps): ApiHooks {
       if (trigger.collection && event.collection?.toLowerCase() !== trigger.collection.toLowerCase()) continue;
       // A condition that cannot be evaluated lets the run through (spec §10.11).
       if (!filterMatches(hook.condition, event.record)) continue;
-      await runner.run(hook, { triggerType: 'event', record: event.record, actor: event.actor, context: { event: event.event, collection: event.collection } });
+      await runner.run(hook, { triggerType: 'event', record: event.record, actor: event.actor, context: { event: event.event, collection: event.collection }, depth: event.hookDepth });
     }
   }
 

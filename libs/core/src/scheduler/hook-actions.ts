@@ -28,6 +28,8 @@ export interface ActionRun {
   readonly triggerType: string;
   readonly creator: WebhookOwner | null;
   readonly scope: TemplateScope;
+  /** This run's nesting depth (1 for a run no other hook run caused). */
+  readonly depth: number;
 }
 
 const objectOf = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
@@ -42,6 +44,7 @@ function creatorContext(run: ActionRun): { ctx: RequestContext; accountHeader?: 
   const ctx: RequestContext = {
     principal: { kind: 'user', userId: c.userId, accountId: c.accountId, email: c.email, role: c.role, sessionId: `hook:${run.hookId}`, isSuperadmin: c.isSuperadmin },
     requestId: `hook:${run.hookId}`,
+    hookDepth: run.depth,
   };
   // A superadmin creator acts on the hook's account, not the system account.
   return { ctx, accountHeader: c.isSuperadmin ? run.accountId : undefined };

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { ApiHookExecutionStatus } from '@snackbase/contract';
 import { nowIso } from '@snackbase/db';
@@ -9,11 +8,11 @@ import { runAction, type ActionDeps } from './hook-actions';
 import { actionsOf, type HookRow } from './hook-rows';
 
 /**
- * How deep hook runs are nested: a record action fires record events, which may run hooks, whose
- * record actions fire events… The depth travels with the async context, so a chain stops at
- * {@link MAX_HOOK_DEPTH} however it loops back (a hook that updates the records it listens to).
+ * How deep hook runs may nest: a record action fires record events, which may run hooks, whose
+ * record actions fire events… The depth travels explicitly (a run's record actions carry it in
+ * their RequestContext, their events pass it on), so a chain stops here however it loops back
+ * (a hook that updates the records it listens to).
  */
-const depth = new AsyncLocalStorage<number>();
 export const MAX_HOOK_DEPTH = 5;
 
 /** What started a run and what its templates see. */
@@ -23,6 +22,8 @@ export interface RunInput {
   /** The user who caused the event; the hook's creator when absent. */
   readonly actor?: { readonly userId: string; readonly email: string } | null;
   readonly context?: Readonly<Record<string, unknown>>;
+  /** The depth of the run whose record action caused this one; absent when none did. */
+  readonly depth?: number;
 }
 
 export interface RunResult {
@@ -39,7 +40,7 @@ export interface HookRunner {
 export function createHookRunner(deps: ActionDeps & { readonly logger: Logger }): HookRunner {
   return {
     async run(hook, input) {
-      const level = depth.getStore() ?? 0;
+      const level = input.depth ?? 0;
       if (level >= MAX_HOOK_DEPTH) {
         deps.logger.warn('hook not run: nesting depth limit reached', { hook_id: hook.id, depth: level });
         return undefined;
@@ -54,21 +55,20 @@ export function createHookRunner(deps: ActionDeps & { readonly logger: Logger })
         triggerType: input.triggerType,
         creator,
         scope: { record: input.record ?? {}, auth: { user_id: actor?.userId ?? null, email: actor?.email ?? null }, now: nowIso() },
+        depth: level + 1,
       };
       const actions = actionsOf(hook);
       let executed = 0;
       let error: string | null = null;
-      await depth.run(level + 1, async () => {
-        for (const action of actions) {
-          try {
-            await runAction(deps, run, action);
-            executed++;
-          } catch (e) {
-            error = `${action.type}: ${(e as Error).message}`;
-            break;
-          }
+      for (const action of actions) {
+        try {
+          await runAction(deps, run, action);
+          executed++;
+        } catch (e) {
+          error = `${action.type}: ${(e as Error).message}`;
+          break;
         }
-      });
+      }
       const status: ApiHookExecutionStatus = error === null ? 'success' : executed > 0 ? 'partial' : 'failed';
       const now = nowIso();
       const scope = accountScope(hook.account_id);

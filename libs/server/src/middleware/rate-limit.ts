@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { tooManyRequests, type Core, type RateLimitDecision, type RateLimiter, type RateLimitPolicy } from '@snackbase/core';
 import { principalOf } from './authenticate';
+import { requestIdOf } from './request-context';
 
 /** What the rate-limit middleware needs from the core (`Core` once it carries `rateLimit`). */
 export type RateLimitDeps = Pick<Core, 'config' | 'logger'> & { readonly rateLimit: RateLimiter };
@@ -83,7 +84,7 @@ export function authRateLimit(deps: RateLimitDeps, options: AuthRateLimitOptions
       if (resetOnSuccess) {
         res.on('finish', () => {
           if (res.statusCode >= 400) return;
-          rateLimit.reset('auth-identity', identity).catch((e: Error) => logger.warn('could not reset auth failures', { error: e.message }));
+          rateLimit.reset('auth-identity', identity).catch((e: Error) => logger.warn('could not reset auth failures', { request_id: requestIdOf(res), error: e.message }));
         });
       }
       next();

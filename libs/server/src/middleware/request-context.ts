@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { requestIdFrom, withRequestId, type Logger } from '@snackbase/core';
+import { requestIdFrom, type Logger } from '@snackbase/core';
 
 /** The request's correlation id (set by {@link requestContext}). */
 export function requestIdOf(res: Response): string {
@@ -7,8 +7,8 @@ export function requestIdOf(res: Response): string {
 }
 
 /**
- * Reads or generates the correlation id, echoes it, runs the rest of the request with it on
- * every log line, and logs one "request completed" line with status and duration.
+ * Reads or generates the correlation id, echoes it, keeps it for the handlers (`requestIdOf`,
+ * `RequestContext.requestId`), and logs one "request completed" line with status and duration.
  */
 export function requestContext(logger: Logger) {
   return (req: Request, res: Response, next: NextFunction) => {
@@ -30,6 +30,6 @@ export function requestContext(logger: Logger) {
         ip: req.ip,
       });
     });
-    withRequestId(id, next);
+    next();
   };
 }

@@ -9,7 +9,7 @@ import {
   type MeResponse,
 } from '@snackbase/contract';
 import type { Core, LoginInput } from '@snackbase/core';
-import { contextOf, principalOf, requireUser } from '../middleware/authenticate';
+import { contextOf, requireUser } from '../middleware/authenticate';
 import type { RouteRegistry } from '../openapi/route-registry';
 
 /** `/auth/login`, `/auth/refresh`, `/auth/logout`, `/auth/me` (spec §2.3–2.5, §2.12). */
@@ -46,7 +46,7 @@ export function registerAuthRoutes(registry: RouteRegistry, router: Router, core
     security: 'bearer',
     responses: { 200: { description: 'Signed out' } },
     handler: async (req, res) => {
-      await core.auth.logout(principalOf(res), (req.body as { refresh_token?: string } | undefined)?.refresh_token);
+      await core.auth.logout(contextOf(req, res), (req.body as { refresh_token?: string } | undefined)?.refresh_token);
       res.json({ message: 'Logged out' });
     },
   });

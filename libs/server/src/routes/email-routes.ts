@@ -14,6 +14,7 @@ import {
 } from '@snackbase/contract';
 import { AppError, MailSendError, type Core, type MailResult, type TemplatePatch, type TemplateVariables } from '@snackbase/core';
 import { contextOf, requireSuperadmin } from '../middleware/authenticate';
+import { requestIdOf } from '../middleware/request-context';
 import type { RouteRegistry } from '../openapi/route-registry';
 
 type Query = Record<string, string | undefined>;
@@ -37,10 +38,10 @@ const unavailable = (message: string, logId?: string) =>
  * Sends the test mail; a provider failure (or no provider at all) is a 503 that names the
  * `email_logs` row, never the provider's raw error, a stack or credentials.
  */
-async function sendTest(core: Core, to: string, templateId: string, variables?: TemplateVariables): Promise<MailResult> {
+async function sendTest(core: Core, requestId: string, to: string, templateId: string, variables?: TemplateVariables): Promise<MailResult> {
   let result: MailResult;
   try {
-    result = await core.mail.sendTest(to, { templateId, variables });
+    result = await core.mail.sendTest(to, { templateId, variables, requestId });
   } catch (e) {
     if (!(e instanceof MailSendError)) throw e;
     throw unavailable(`Failed to send test email to ${to} through ${e.provider}; see email log ${e.logId ?? 'entries'} for the reason`, e.logId);
@@ -96,7 +97,7 @@ export function registerEmailRoutes(registry: RouteRegistry, router: Router, cor
       requireSuperadmin(res);
       const b = req.body as TestBody;
       const stored = await core.mail.getTemplate(String(req.params['id']));
-      const result = await sendTest(core, b.recipient_email, stored.id, b.variables);
+      const result = await sendTest(core, requestIdOf(res), b.recipient_email, stored.id, b.variables);
       res.json({ status: 'success', message: `Test email sent to ${b.recipient_email}`, template_type: stored.template_type, locale: stored.locale, log_id: result.logId });
     },
   });

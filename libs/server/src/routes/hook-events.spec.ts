@@ -267,19 +267,21 @@ describe.each(TEST_DIALECTS)('hook events on %s', (dialect) => {
   });
 
   describe('before-handlers rewrite their draft', () => {
-    it('auth.beforeRegister may change the slug; mailer.beforeSend the subject', async () => {
+    it('auth.beforeRegister may change the slug; mailer.beforeSend the subject, and sees the request id', async () => {
       const off1 = core.hooks.on('auth.beforeRegister', (p) => ({
         ...p,
         accountSlug: 'rewritten-slug',
       }));
-      const off2 = core.hooks.on('mailer.beforeSend', (p) => ({
-        ...p,
-        message: { ...p.message, subject: `[hooked] ${p.message.subject}` },
-      }));
+      const seen: string[] = [];
+      const off2 = core.hooks.on('mailer.beforeSend', (p) => {
+        seen.push(p.ctx.requestId);
+        return { ...p, message: { ...p.message, subject: `[hooked] ${p.message.subject}` } };
+      });
       try {
         const before = inbox.mails.length;
         const res = await http()
           .post('/api/v1/auth/register')
+          .set('X-Correlation-ID', 'cid-rewrite-register')
           .send({
             email: 'rita@rewrite.test',
             password: PASSWORD,
@@ -289,6 +291,7 @@ describe.each(TEST_DIALECTS)('hook events on %s', (dialect) => {
         expect(res.body.account.slug).toBe('rewritten-slug');
         const mail = await inbox.waitFor((m) => inbox.mails.indexOf(m) >= before && JSON.stringify(m.to ?? '').includes('rita@rewrite.test'));
         expect(mail.subject).toMatch(/^\[hooked\] /);
+        expect(seen).toEqual(['cid-rewrite-register']);
       } finally {
         off1();
         off2();

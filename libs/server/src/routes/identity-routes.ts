@@ -23,9 +23,9 @@ export function registerIdentityRoutes(registry: RouteRegistry, router: Router, 
   for (const path of ['send-verification', 'resend-verification']) {
     registry.add(router, {
       method: 'post', path: `${base}/${path}`, summary: 'Mail the signed-in user a new verification link', tags, access: 'user', responses: { 200: message },
-      handler: async (_req, res) => {
+      handler: async (req, res) => {
         const user = requireUser(res);
-        res.json(await core.identity.resendVerification(user.accountId, user.userId));
+        res.json(await core.identity.resendVerification(contextOf(req, res), user.accountId, user.userId));
       },
     });
   }
@@ -33,7 +33,7 @@ export function registerIdentityRoutes(registry: RouteRegistry, router: Router, 
     method: 'post', path: `${base}/forgot-password`, summary: 'Mail a password reset link (same answer whether or not the user exists)', tags, body: forgotPasswordRequestSchema, responses: { 200: message },
     handler: async (req, res) => {
       const { email, account } = req.body as { email: string; account?: string };
-      res.json(await core.identity.forgotPassword({ email, account, ip: req.ip }));
+      res.json(await core.identity.forgotPassword(contextOf(req, res), { email, account, ip: req.ip }));
     },
   });
   registry.add(router, {

@@ -56,7 +56,7 @@ export function registerUsersRoutes(registry: RouteRegistry, router: Router, cor
     handler: async (req, res) => {
       requireSuperadmin(res);
       const body = req.body as { new_password?: string; send_reset_link?: boolean };
-      res.json(body.new_password ? await core.users.setPassword(contextOf(req, res), id(req.params), body.new_password) : await core.identity.sendResetLink(id(req.params)));
+      res.json(body.new_password ? await core.users.setPassword(contextOf(req, res), id(req.params), body.new_password) : await core.identity.sendResetLink(contextOf(req, res), id(req.params)));
     },
   });
   registry.add(router, {
@@ -71,7 +71,7 @@ export function registerUsersRoutes(registry: RouteRegistry, router: Router, cor
     handler: async (req, res) => {
       requireSuperadmin(res);
       const owner = await core.users.ownerOf(id(req.params));
-      res.json(await core.identity.resendVerification(owner.account_id, id(req.params)));
+      res.json(await core.identity.resendVerification(contextOf(req, res), owner.account_id, id(req.params)));
     },
   });
   registry.add(router, {
