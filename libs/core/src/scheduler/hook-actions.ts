@@ -85,9 +85,9 @@ async function sendEmail(deps: ActionDeps, run: ActionRun, action: ApiHookAction
     const variables = renderTemplates(objectOf(action['variables']), run.scope) as Record<string, string>;
     const template = await mail.getTemplate(String(action['template_id']));
     if (template.account_id !== run.accountId && !isSuperadminAccount(template.account_id)) throw new Error('template not found');
-    result = await mail.send({ to, template: template.template_type, variables, accountId: run.accountId, locale: template.locale });
+    result = await mail.send({ to, template: template.template_type, variables, accountId: run.accountId, locale: template.locale, requestId: `hook:${run.hookId}` });
   } else {
-    result = await mail.sendMessage({ to, subject: renderText(action['subject'], run.scope), text: renderText(action['body'], run.scope), accountId: run.accountId, kind: 'hook' });
+    result = await mail.sendMessage({ to, subject: renderText(action['subject'], run.scope), text: renderText(action['body'], run.scope), accountId: run.accountId, kind: 'hook', requestId: `hook:${run.hookId}` });
   }
   if (result.status !== 'sent') throw new Error('no mail provider is configured; the mail was not sent');
 }
