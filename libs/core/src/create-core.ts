@@ -14,7 +14,7 @@ import type { Config, Secrets } from './config';
 import { createGroups, type Groups } from './groups';
 import { createHealth, type Health } from './health';
 import { createIdentity, type Identity } from './identity';
-import { createJobQueue, type JobQueue } from './jobs';
+import { createJobQueue, WEBHOOK_RETRY_JOB, type JobQueue } from './jobs';
 import { createAstCache, type FieldType } from '@snackbase/rules';
 import { createMacros, type Macros } from './macros';
 import { createInvitations, type Invitations } from './invitations';
@@ -28,7 +28,6 @@ import { createApiHooks, createScheduler, SCHEDULED_HOOK_JOB, subscribeApiHooks,
 import { createWebhooks, defaultWebhookViewer, subscribeRecordWebhooks, type DeliveryRetry, type Webhooks } from './webhooks';
 
 /** The job that runs a webhook delivery's next attempt (payload: delivery and account ids). */
-const WEBHOOK_RETRY_JOB = 'webhooks.deliver';
 
 /** What the core needs from the composition root. */
 export interface CoreDeps {
@@ -113,11 +112,18 @@ export function openDatabase(config: Config, logger: Logger): SnackDatabase {
   });
 }
 
+/** The request an event payload belongs to: every app event's payload carries its `ctx`. */
+function requestIdOfPayload(payload: unknown): string | undefined {
+  const ctx = (payload as { ctx?: { requestId?: unknown } } | null)?.ctx;
+  return typeof ctx?.requestId === 'string' && ctx.requestId !== '' ? ctx.requestId : undefined;
+}
+
 /** Builds the core from its dependencies. */
 export function createCore(deps: CoreDeps): Core {
   const db = deps.db ?? openDatabase(deps.config, deps.logger);
   const hooks =
-    deps.hooks ?? createAppHooks((e) => deps.logger.error('hook failed', { hook: e.hookId, event: e.event, phase: e.phase, error: e.message }));
+    deps.hooks ??
+    createAppHooks((e, payload) => deps.logger.error('hook failed', { request_id: requestIdOfPayload(payload), hook: e.hookId, event: e.event, phase: e.phase, error: e.message }));
   // Built first: every module that writes identity rows records them through it.
   const audit = createAudit({ db, config: deps.config, logger: deps.logger, hooks });
   const bus = createCacheBus({ redisUrl: deps.config.redisUrl, logger: deps.logger });
@@ -145,7 +151,12 @@ export function createCore(deps: CoreDeps): Core {
       await jobs.enqueue(db, { handler: WEBHOOK_RETRY_JOB, queue: 'webhooks', payload: retry, runAt: new Date(retry.run_at), maxRetries: 0, accountId: retry.account_id });
     },
   });
-  jobs.register(WEBHOOK_RETRY_JOB, (job) => webhooks.retryDelivery(job.payload as DeliveryRetry));
+  jobs.register(WEBHOOK_RETRY_JOB, async (job) => {
+    const retry = job.payload as DeliveryRetry;
+    // Enqueued above with the delivery's account; refuse one of another account (reserved-handlers.ts).
+    if (job.account_id !== retry.account_id) throw new Error('webhook retry job of another account than its delivery');
+    await webhooks.retryDelivery(retry);
+  });
   const catalog = createCollectionCatalog({ db, bus });
   const callerGroups = createCallerGroups({ db, bus });
   // Built-ins plus the stored user macros, cached and invalidated through the bus.
@@ -169,7 +180,13 @@ export function createCore(deps: CoreDeps): Core {
     collectionFields: async (name) => (await catalog.byName(name))?.fields.filter((f) => f.type !== 'computed').map((f) => ({ name: f.name, type: f.type as FieldType })),
   });
   subscribeApiHooks(hooks, apiHooks);
-  jobs.register(SCHEDULED_HOOK_JOB, async (job) => void (await apiHooks.runScheduled(job.payload as ScheduledHookPayload)));
+  jobs.register(SCHEDULED_HOOK_JOB, async (job) => {
+    const payload = job.payload as ScheduledHookPayload;
+    // Only the scheduler and the manual trigger enqueue this job, stamped with the hook's account;
+    // a job of another account naming the hook is refused (reserved-handlers.ts says why).
+    if (job.account_id !== payload.account_id) throw new Error('scheduled_hook job of another account than its hook');
+    await apiHooks.runScheduled(payload);
+  });
   const scheduler = createScheduler({ db, logger: deps.logger, jobs, pollIntervalMs: deps.config.scheduler.pollIntervalSeconds * 1000 });
   hooks.on('auth.afterLogin', (p) => webhooks.dispatch({ accountId: p.account.id, collection: 'users', kind: 'login', record: { ...p.user }, previous: null }).then(() => undefined), {
     id: 'webhooks:login',

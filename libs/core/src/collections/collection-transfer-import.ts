@@ -63,10 +63,10 @@ function checkFile(file: CollectionExportFile): void {
 }
 
 /** A failure as the response may show it: an AppError's message, never SQL or a stack. */
-function safeMessage(e: unknown, logger: Logger, name: string): string {
+function safeMessage(e: unknown, logger: Logger, ctx: RequestContext, name: string): string {
   const cause = e instanceof CollectionStepError ? e.cause : e;
   if (cause instanceof AppError) return cause.message;
-  logger.error('collection import failed', { collection: name, error: (cause as Error)?.message });
+  logger.error('collection import failed', { request_id: ctx.requestId, collection: name, error: (cause as Error)?.message });
   return 'Import failed (see the server log)';
 }
 
@@ -123,13 +123,13 @@ async function importUnit(deps: ImportRun, ctx: RequestContext, members: readonl
         if (existing) await deps.collections.updateRules(ctx, written.name, rulesOf(c));
         out.push(item(c, existing ? 'updated' : 'imported', `Collection '${c.name}' ${existing ? 'updated' : 'imported'}`, records, written.migration_revision));
       } catch (e) {
-        out.push(item(c, 'error', safeMessage(e, deps.logger, c.name)));
+        out.push(item(c, 'error', safeMessage(e, deps.logger, ctx, c.name)));
       }
     }
     return out;
   } catch (e) {
     const failed = e instanceof CollectionStepError ? e.collection : undefined;
-    const message = safeMessage(e, deps.logger, failed ?? members[0]?.c.name ?? '');
+    const message = safeMessage(e, deps.logger, ctx, failed ?? members[0]?.c.name ?? '');
     return members.map(({ c }) => item(c, 'error', !failed || failed === c.name ? message : `Not imported: '${failed}' of the same reference cycle failed: ${message}`));
   }
 }

@@ -56,8 +56,10 @@ describe('createAppHooks', () => {
     hooks.onRecordAfterDelete('posts', () => {
       throw new Error('index down');
     }, { id: 'search' });
-    await hooks.runAfter('record.afterDelete', recordPayload('posts'));
-    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ hookId: 'search', event: 'record.afterDelete' }));
+    const payload = recordPayload('posts');
+    await hooks.runAfter('record.afterDelete', payload);
+    // With the payload, whose ctx names the request the failure belongs to.
+    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ hookId: 'search', event: 'record.afterDelete' }), payload);
   });
 
   it.each([[''], [[]], [['posts', '']]])('rejects the collection selector %p', (selector) => {

@@ -67,7 +67,7 @@ function collectionOf(_event: keyof AppEvents, payload: unknown): string | undef
  * hooks.onRecordAfterCreate(['posts', 'pages'], async (p) => search.index(p.collection, p.record));
  * hooks.on('auth.afterLogin', (p) => metrics.count('login', { account: p.account.id }));
  */
-export function createAppHooks(onError: (error: HookHandlerError) => void): AppHooks {
+export function createAppHooks(onError: (error: HookHandlerError, payload: unknown) => void): AppHooks {
   const registry = createHookRegistry<AppEvents>({ onError, tagOf: collectionOf });
   const helpers = {} as Record<keyof RecordHookHelpers, unknown>;
   for (const [name, event] of Object.entries(RECORD_HOOK_HELPERS) as [keyof RecordHookHelpers, keyof AppEvents][]) {

@@ -58,6 +58,8 @@ export interface ApiHookEventInput {
   readonly actor?: { readonly userId: string; readonly email: string } | null;
   /** The depth of the hook run whose record action caused the event (RequestContext.hookDepth). */
   readonly hookDepth?: number;
+  /** The request that caused the event: the runs' log lines name it. */
+  readonly requestId?: string;
 }
 
 export interface ApiHooksDeps extends ActionDeps {
@@ -111,8 +113,8 @@ export function createApiHooks(deps: ApiHooksDeps): ApiHooks {
   const changed = (accountId: string) => deps.bus?.invalidate('api-hooks', accountId);
   const inFlight = new Set<Promise<unknown>>();
 
-  const track = (p: Promise<unknown>) => {
-    const settled = p.catch((e: unknown) => logger.error('hook run failed', { error: (e as Error).message }));
+  const track = (p: Promise<unknown>, requestId: string | undefined) => {
+    const settled = p.catch((e: unknown) => logger.error('hook run failed', { request_id: requestId, error: (e as Error).message }));
     inFlight.add(settled);
     void settled.finally(() => inFlight.delete(settled));
   };
@@ -152,7 +154,7 @@ export function createApiHooks(deps: ApiHooksDeps): ApiHooks {
       if (trigger.collection && event.collection?.toLowerCase() !== trigger.collection.toLowerCase()) continue;
       // A condition that cannot be evaluated lets the run through (spec §10.11).
       if (!filterMatches(hook.condition, event.record)) continue;
-      await runner.run(hook, { triggerType: 'event', record: event.record, actor: event.actor, context: { event: event.event, collection: event.collection }, depth: event.hookDepth });
+      await runner.run(hook, { triggerType: 'event', record: event.record, actor: event.actor, context: { event: event.event, collection: event.collection }, depth: event.hookDepth, requestId: event.requestId });
     }
   }
 
@@ -268,7 +270,7 @@ export function createApiHooks(deps: ApiHooksDeps): ApiHooks {
     async dispatch(event) {
       if (!event.accountId) return;
       // Never delays the request that caused the event: the runs go on after this resolves.
-      track(runMatching(event));
+      track(runMatching(event), event.requestId);
     },
 
     async runScheduled(payload) {

@@ -4,6 +4,7 @@ import type { Mail, MailResult } from '../mail';
 import { isSuperadminAccount } from '../auth';
 import type { RequestContext } from '../context';
 import type { JobQueue } from '../jobs';
+import { isReservedJobHandler } from '../jobs/reserved-handlers';
 import { safeRequest } from '../outbound';
 import type { RecordWrites } from '../records';
 import type { WebhookOwner } from '../webhooks';
@@ -97,15 +98,19 @@ export async function runAction(deps: ActionDeps, run: ActionRun, action: ApiHoo
   switch (action.type) {
     case 'send_webhook':
       return sendWebhook(deps, run, action);
-    case 'enqueue_job':
+    case 'enqueue_job': {
+      const handler = renderText(action['handler'], run.scope);
+      // Checked again after rendering: a template could produce a reserved name from record data.
+      if (isReservedJobHandler(handler)) throw new Error(`handler '${handler}' is reserved for the server's own jobs`);
       await deps.jobs.enqueue(deps.db, {
-        handler: renderText(action['handler'], run.scope),
+        handler,
         queue: 'default',
         payload: renderTemplates(objectOf(action['payload']), run.scope),
         accountId: run.accountId,
         createdBy: run.creator?.userId ?? null,
       });
       return;
+    }
     case 'send_email':
       return sendEmail(deps, run, action);
     case 'create_record': {

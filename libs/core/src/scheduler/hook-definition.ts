@@ -1,5 +1,6 @@
 import { API_HOOK_ACTION_TYPES, API_HOOK_EVENTS, type ApiHookAction, type ApiHookEvent, type ApiHookTrigger, type ErrorDetail } from '@snackbase/contract';
 import { invalidRequest } from '../errors';
+import { isReservedJobHandler } from '../jobs/reserved-handlers';
 import { cronProblem } from './hook-cron';
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -57,6 +58,9 @@ export function checkActions(raw: unknown): ApiHookAction[] {
     for (const key of shape.objects) if (action[key] != null && !isObject(action[key])) details.push({ field: `${at}.${key}`, message: `${key} must be an object`, code: 'invalid' });
     if (type === 'send_webhook' && action['method'] != null && !/^(GET|POST|PUT|PATCH|DELETE)$/i.test(String(action['method']))) {
       details.push({ field: `${at}.method`, message: 'method must be GET, POST, PUT, PATCH or DELETE', code: 'invalid' });
+    }
+    if (type === 'enqueue_job' && isText(action['handler']) && isReservedJobHandler(action['handler'])) {
+      details.push({ field: `${at}.handler`, message: `handler '${action['handler']}' is reserved for the server's own jobs`, code: 'invalid' });
     }
     if (type === 'send_email' && !isText(action['template_id']) && !(isText(action['subject']) && typeof action['body'] === 'string')) {
       details.push({ field: at, message: 'send_email needs subject and body, or template_id', code: 'required' });

@@ -24,6 +24,8 @@ export interface RunInput {
   readonly context?: Readonly<Record<string, unknown>>;
   /** The depth of the run whose record action caused this one; absent when none did. */
   readonly depth?: number;
+  /** The request whose event started the run, for its log lines. */
+  readonly requestId?: string;
 }
 
 export interface RunResult {
@@ -42,7 +44,7 @@ export function createHookRunner(deps: ActionDeps & { readonly logger: Logger })
     async run(hook, input) {
       const level = input.depth ?? 0;
       if (level >= MAX_HOOK_DEPTH) {
-        deps.logger.warn('hook not run: nesting depth limit reached', { hook_id: hook.id, depth: level });
+        deps.logger.warn('hook not run: nesting depth limit reached', { request_id: input.requestId, hook_id: hook.id, depth: level });
         return undefined;
       }
       const started = Date.now();
@@ -87,7 +89,7 @@ export function createHookRunner(deps: ActionDeps & { readonly logger: Logger })
         .execute();
       // Schedule hooks got last_run_at when claimed; event and manual runs record it here.
       if (input.triggerType !== 'schedule') await tenantTable(deps.db.kysely, scope, 'hooks').update({ last_run_at: now }).where('id', '=', hook.id).execute();
-      if (error) deps.logger.warn('hook action failed', { hook_id: hook.id, status, error });
+      if (error) deps.logger.warn('hook action failed', { request_id: input.requestId, hook_id: hook.id, status, error });
       return { status, actionsExecuted: executed, error };
     },
   };

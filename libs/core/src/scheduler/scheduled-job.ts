@@ -1,5 +1,7 @@
+import { SCHEDULED_HOOK_JOB } from '../jobs/reserved-handlers';
+
 /** The job handler and queue that run a schedule hook's actions (spec §10.11, §10.12). */
-export const SCHEDULED_HOOK_JOB = 'scheduled_hook';
+export { SCHEDULED_HOOK_JOB };
 export const SCHEDULED_QUEUE = 'scheduled';
 
 /** Payload of a `scheduled_hook` job. */

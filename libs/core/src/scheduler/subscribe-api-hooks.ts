@@ -13,11 +13,11 @@ export function subscribeApiHooks(hooks: AppHooks, apiHooks: Pick<ApiHooks, 'dis
   const options = (id: string) => ({ id: `api-hooks:${id}`, priority: 300, locked: true });
   const actorOf = (ctx: RequestContext) => (ctx.principal.kind === 'user' ? { userId: ctx.principal.userId, email: ctx.principal.email } : null);
   const send = (e: ApiHookEventInput) => apiHooks.dispatch(e);
-  hooks.on('record.afterCreate', (p) => send({ accountId: accountOf(p.record), event: 'records.create', collection: p.collection, record: p.record, actor: actorOf(p.ctx), hookDepth: p.ctx.hookDepth }), options('record-create'));
-  hooks.on('record.afterUpdate', (p) => send({ accountId: accountOf(p.record), event: 'records.update', collection: p.collection, record: p.record, actor: actorOf(p.ctx), hookDepth: p.ctx.hookDepth }), options('record-update'));
-  hooks.on('record.afterDelete', (p) => send({ accountId: accountOf(p.record), event: 'records.delete', collection: p.collection, record: p.record, actor: actorOf(p.ctx), hookDepth: p.ctx.hookDepth }), options('record-delete'));
+  hooks.on('record.afterCreate', (p) => send({ accountId: accountOf(p.record), event: 'records.create', collection: p.collection, record: p.record, actor: actorOf(p.ctx), hookDepth: p.ctx.hookDepth, requestId: p.ctx.requestId }), options('record-create'));
+  hooks.on('record.afterUpdate', (p) => send({ accountId: accountOf(p.record), event: 'records.update', collection: p.collection, record: p.record, actor: actorOf(p.ctx), hookDepth: p.ctx.hookDepth, requestId: p.ctx.requestId }), options('record-update'));
+  hooks.on('record.afterDelete', (p) => send({ accountId: accountOf(p.record), event: 'records.delete', collection: p.collection, record: p.record, actor: actorOf(p.ctx), hookDepth: p.ctx.hookDepth, requestId: p.ctx.requestId }), options('record-delete'));
   const auth = (event: 'auth.login' | 'auth.register') => (p: AuthSessionPayload) =>
-    send({ accountId: p.account.id, event, collection: 'users', record: { ...p.user }, actor: { userId: p.user.id, email: p.user.email } });
+    send({ accountId: p.account.id, event, collection: 'users', record: { ...p.user }, actor: { userId: p.user.id, email: p.user.email }, requestId: p.ctx.requestId });
   hooks.on('auth.afterLogin', auth('auth.login'), options('login'));
   hooks.on('auth.afterRegister', auth('auth.register'), options('register'));
 }

@@ -7,10 +7,11 @@ import { LockedHookError } from './locked-hook-error';
 /** Options of {@link createHookRegistry}. */
 export interface HookRegistryOptions<Events extends object> {
   /**
-   * Receives every error of the after phase (and nothing else): the place to log them. Required,
-   * so no service swallows hook errors by accident. If it throws, that error is ignored.
+   * Receives every error of the after phase (and nothing else), with the payload the handler
+   * was given (e.g. to log the request it belongs to): the place to log them. Required, so no
+   * service swallows hook errors by accident. If it throws, that error is ignored.
    */
-  readonly onError: (error: HookHandlerError) => void;
+  readonly onError: (error: HookHandlerError, payload: unknown) => void;
   /**
    * Derives a dispatch's tag from its payload when the caller passes none, e.g.
    * `(event, p) => p.collection`, so callers cannot forget it.
@@ -114,9 +115,9 @@ export function createHookRegistry<Events extends object>(options: HookRegistryO
 
   const meta = (event: string, phase: HookPhase, tag: string | undefined, hookId: string): HookMeta<string> => ({ event, phase, tag, hookId });
 
-  function report(error: HookHandlerError): void {
+  function report(error: HookHandlerError, payload: unknown): void {
     try {
-      options.onError(error);
+      options.onError(error, payload);
     } catch {
       // The after phase promises never to throw; a broken reporter cannot change that.
     }
@@ -167,7 +168,7 @@ export function createHookRegistry<Events extends object>(options: HookRegistryO
         } catch (e) {
           const error = new HookHandlerError(event, entry.id, 'after', e);
           errors.push(error);
-          report(error);
+          report(error, payload);
         }
       }
       return errors;

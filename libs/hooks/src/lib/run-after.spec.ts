@@ -27,6 +27,8 @@ describe('runAfter', () => {
     expect(errors.map((e) => e.hookId)).toEqual(['webhooks', 'late-abort']);
     expect(errors[0].message).toBe('Hook "webhooks" failed on after event "post.afterCreate": webhook queue full');
     expect(onError.mock.calls.map(([e]) => e)).toEqual(errors);
+    // With the payload the handler saw, e.g. to log the request it belongs to.
+    expect(onError.mock.calls.map(([, p]) => p)).toEqual([{ id: '42' }, { id: '42' }]);
   });
 
   it('resolves with no errors when all succeed or nothing is registered', async () => {

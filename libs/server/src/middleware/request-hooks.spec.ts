@@ -51,7 +51,7 @@ describe('requestHooks', () => {
     });
     await request(appWith(hooks)).get('/api/things').expect(201);
     for (let i = 0; i < 50 && onError.mock.calls.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
-    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ event: 'request.after' }));
+    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ event: 'request.after' }), expect.objectContaining({ ctx: expect.objectContaining({ requestId: expect.any(String) }) }));
   });
 
   it('does nothing per request when nobody listens: no listener on the response, next called at once', () => {

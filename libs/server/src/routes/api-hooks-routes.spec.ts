@@ -254,6 +254,50 @@ describe.each(TEST_DIALECTS)('API hooks on %s', (dialect) => {
     });
   });
 
+  describe('reserved job handlers', () => {
+    const bHook = async () =>
+      (await as('userB', 'post', '/api/v1/hooks').send({ name: 'B only', trigger: { type: 'manual' }, enabled: false, actions: [{ type: 'send_webhook', url }] }).expect(201)).body.id as string;
+
+    it('refuses an enqueue_job action naming a handler of the server’s own jobs', async () => {
+      for (const handler of ['scheduled_hook', ' webhooks.deliver ']) {
+        const res = await as('userA', 'post', '/api/v1/hooks')
+          .send({ name: 'Sneaky', trigger: { type: 'manual' }, actions: [{ type: 'enqueue_job', handler, payload: {} }] })
+          .expect(422);
+        expect(res.body.details).toEqual([expect.objectContaining({ field: 'body.actions.0.handler' })]);
+      }
+    });
+
+    it('fails the action when a template renders a reserved handler, so another account’s hook never runs', async () => {
+      const target = await bHook();
+      await as('userA', 'post', '/api/v1/hooks')
+        .send({
+          name: 'Templated handler',
+          trigger: { type: 'event', event: 'records.create', collection: 'orders' },
+          actions: [{ type: 'enqueue_job', handler: '{{record.title}}', payload: { hook_id: target, account_id: B.id, scheduled_for: '2026-01-01T00:00:00.000Z', manual: true } }],
+        })
+        .expect(201);
+      await as('userA', 'post', '/api/v1/records/orders').send({ title: 'scheduled_hook', total: 1 }).expect(201);
+      await settle();
+      expect((await core.jobs.list({ handler: 'scheduled_hook' })).items).toHaveLength(0);
+      const [execution] = (await tenantTable(core.db.kysely, accountScope(A.id), 'hook_executions').select().selectAll().orderBy('executed_at', 'desc').execute());
+      expect(execution).toMatchObject({ status: 'failed' });
+      expect(String(execution.error_message)).toMatch(/reserved/);
+      expect(received).toHaveLength(0);
+    });
+
+    it('a scheduled_hook job of one account naming another account’s hook does not run it', async () => {
+      const target = await bHook();
+      const job = await core.jobs.enqueue(core.db, {
+        handler: 'scheduled_hook', queue: 'scheduled', maxRetries: 0, accountId: A.id,
+        payload: { hook_id: target, account_id: B.id, scheduled_for: new Date().toISOString(), manual: true },
+      });
+      await core.jobs.runNext(['scheduled']);
+      await settle();
+      expect(received).toHaveLength(0);
+      expect((await core.jobs.get(job.id)).status).not.toBe('completed');
+    });
+  });
+
   describe('scheduler', () => {
     it('enqueues exactly one job per due hook when two schedulers tick at once, and the job runs the actions', async () => {
       const hook = await as('userA', 'post', '/api/v1/hooks')

@@ -248,7 +248,7 @@ describe.each(TEST_DIALECTS)('model events on %s', (dialect) => {
       expect(res.body).toMatchObject({ name: 'Survivors' });
       expect(firedFor('cid-after-throws')).toEqual(expectedFor([['CREATE', 'groups', res.body.id]]));
       expect((await auditOf('cid-after-throws')).length).toBeGreaterThan(0);
-      expect(logged).toHaveBeenCalledWith('hook failed', expect.objectContaining({ event: 'model.afterCreate', phase: 'after' }));
+      expect(logged).toHaveBeenCalledWith('hook failed', expect.objectContaining({ request_id: 'cid-after-throws', event: 'model.afterCreate', phase: 'after' }));
     } finally {
       logged.mockRestore();
       off();
