@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '@snackbase/testing';
 import { createDatabase, type SnackDatabase } from './create-database';
+import { utcText } from './postgres-pool';
 
 // Timestamps come back as ISO-8601 UTC text on PostgreSQL, as SQLite stores them. The common
 // form is rearranged as text; these cases check it against the Date round trip it replaced, in a
@@ -50,5 +51,34 @@ describe('PostgreSQL timestamps as ISO-8601 UTC text', () => {
   it('keeps years below 100 (which Date parsing of the text took for 19xx)', async () => {
     const row = (await sql<{ tz: string }>`select '0099-12-31 23:59:59.5+00'::timestamptz as tz`.execute(db.kysely)).rows[0];
     expect(row?.tz).toBe('0099-12-31T23:59:59.500Z');
+  });
+});
+
+describe('utcText', () => {
+  it('gives what the Date round trip gives for every fraction length, with and without a zone', () => {
+    for (const fraction of ['', '.1', '.12', '.123', '.1234', '.12345', '.123456', '.000001', '.999999']) {
+      const text = `2024-02-29 23:59:58${fraction}`;
+      expect(utcText(`${text}+00`, '+00')).toBe(new Date(`${text}+00`).toISOString());
+      expect(utcText(text, '')).toBe(new Date(`${text}Z`).toISOString());
+    }
+  });
+
+  it('leaves every other form to the Date path', () => {
+    for (const [value, zone] of [
+      ['2026-01-01 00:00:00+05:30', '+00'],
+      ['2026-01-01 00:00:00+00', ''],
+      ['2026-01-01 00:00:00', '+00'],
+      ['2026-01-01 00:00:00.1234567+00', '+00'],
+      ['2026-01-01 00:00:00.+00', '+00'],
+      ['2026-01-01T00:00:00+00', '+00'],
+      ['0044-03-15 12:00:00+00 BC', '+00'],
+      ['12026-01-01 00:00:00+00', '+00'],
+      ['infinity', '+00'],
+      ['-infinity', ''],
+      ['2026-1-01 00:00:00', ''],
+      ['2026-01-01 00:0a:00', ''],
+    ] as const) {
+      expect(utcText(value, zone)).toBeUndefined();
+    }
   });
 });
