@@ -18,10 +18,14 @@
 //   --only NAME (BENCH_ONLY): run only the endpoints whose name contains NAME (e.g. create).
 //   BENCH_SERVER_NODE_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
 //   BENCH_BARE_NODE_ARGS: the same for the bare server, to compare profiles.
+//   --stats (BENCH_STATS=1): both servers preload diagnostics/server-stats.cjs and each row gets
+//   their in-server time, event-loop delay, GC pauses and peak memory of the measured run
+//   (printed, and in the JSON). diagnostics/alloc-sampler.cjs and profile-summary.mjs go with
+//   BENCH_SERVER_NODE_ARGS for allocation and CPU profiles.
 // While developing on a shared machine: --records 2000 --duration 2 --warmup 1.
 import { fork, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -48,6 +52,7 @@ const cfg = {
   dialects: String(option('dialects', 'BENCH_DIALECTS', 'sqlite,postgres')).split(','),
   tokenUsers: Number(option('token-users', 'BENCH_TOKEN_USERS', 20)),
   only: option('only', 'BENCH_ONLY', ''),
+  stats: process.argv.includes('--stats') || process.env.BENCH_STATS === '1',
 };
 const secret = 'b'.repeat(64);
 const adminPassword = 'Bench-Admin-Pass-1!';
@@ -62,6 +67,8 @@ const log = (line) => process.stderr.write(`[records-bench] ${line}\n`);
 // The V8 flags `npm start` and the Dockerfile run the server with; the bare server gets them
 // too, so both run on the same runtime settings.
 const RUNTIME_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=100'];
+const STATS_FLAGS = cfg.stats ? ['--require', join(root, 'tools/bench/diagnostics/server-stats.cjs')] : [];
+const statsFile = join(mkdtempSync(join(tmpdir(), 'sb-rbench-stats-')), 'server-stats.jsonl');
 const pick = (list) => list[Math.floor(Math.random() * list.length)];
 async function api(base, method, path, token, body) {
   const res = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -160,10 +167,28 @@ async function load(base, next, seconds) {
 
 async function measure(base, pid, next) {
   if (cfg.warmup > 0) await load(base, next, cfg.warmup); // warm-up, discarded
+  if (cfg.stats) process.kill(pid, 'SIGUSR2'); // server-stats.cjs: measure from here
   const cpu0 = cpuMsOf(pid);
   const m = await load(base, next, cfg.seconds);
-  return { ...m, rss: rssOf(pid), cpuPerRequest: (cpuMsOf(pid) - cpu0) / Math.max(1, m.total) };
+  return { ...m, rss: rssOf(pid), cpuPerRequest: (cpuMsOf(pid) - cpu0) / Math.max(1, m.total), stats: cfg.stats ? await serverStats(pid) : undefined };
 }
+
+/** The measured run's line of server-stats.cjs for `pid` (it appends one on SIGHUP). */
+async function serverStats(pid) {
+  process.kill(pid, 'SIGHUP');
+  for (let i = 0; i < 50; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    let lines = [];
+    try { lines = readFileSync(statsFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l)); } catch { /* not written yet */ }
+    const mine = lines.filter((l) => l.pid === pid);
+    if (mine.length > (measuredStats.get(pid) ?? 0)) {
+      measuredStats.set(pid, mine.length);
+      return mine.at(-1);
+    }
+  }
+  throw new Error(`no server stats from process ${pid}`);
+}
+const measuredStats = new Map();
 
 /** The four measured endpoints; each request is built for a user (its token, its account's ids). */
 function scenarios() {
@@ -207,10 +232,10 @@ async function benchDialect(dialect) {
   const env = { ...process.env, SNACKBASE_HOST: '127.0.0.1', SNACKBASE_PORT: String(port), SNACKBASE_DATABASE_URL: db.url, SNACKBASE_DATA_DIR: dir,
     SNACKBASE_LOG_LEVEL: 'error', SNACKBASE_SECRET_KEY: secret, SNACKBASE_TOKEN_SECRET: secret, SNACKBASE_ENCRYPTION_KEY: secret,
     SNACKBASE_SUPERADMIN_EMAIL: 'bench@example.com', SNACKBASE_SUPERADMIN_PASSWORD: adminPassword, SNACKBASE_RATE_LIMIT_ENABLED: 'false',
-    SNACKBASE_AUTH_RATE_LIMIT_PER_IP: '0', SNACKBASE_AUTH_RATE_LIMIT_PER_IDENTITY: '0', NODE_ENV: 'production' };
+    SNACKBASE_AUTH_RATE_LIMIT_PER_IP: '0', SNACKBASE_AUTH_RATE_LIMIT_PER_IDENTITY: '0', NODE_ENV: 'production', BENCH_STATS_OUT: statsFile };
   // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server (profile before you optimise).
   // Started as `npm start` and the Dockerfile start it (RUNTIME_FLAGS), plus any extra flags.
-  const nodeArgs = [...RUNTIME_FLAGS, ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
+  const nodeArgs = [...RUNTIME_FLAGS, ...STATS_FLAGS, ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const server = spawn(process.execPath, [...nodeArgs, process.env.BENCH_SERVER_MAIN ?? join(root, 'dist/apps/api/main.js'), 'serve'], { env, cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
   const base = `http://127.0.0.1:${port}`;
   let baseline;
@@ -229,7 +254,7 @@ async function benchDialect(dialect) {
       users.push({ token, viewIds: a.viewIds });
     }
     const baselinePort = await freePort();
-    baseline = fork(join(root, 'tools/bench/records-baseline-server.cjs'), [String(baselinePort), db.url, secret, TABLE], { stdio: 'inherit', execArgv: [...RUNTIME_FLAGS, ...(process.env.BENCH_BARE_NODE_ARGS ?? '').split(' ').filter(Boolean)] });
+    baseline = fork(join(root, 'tools/bench/records-baseline-server.cjs'), [String(baselinePort), db.url, secret, TABLE], { stdio: 'inherit', env: { ...process.env, BENCH_STATS_OUT: statsFile }, execArgv: [...RUNTIME_FLAGS, ...STATS_FLAGS, ...(process.env.BENCH_BARE_NODE_ARGS ?? '').split(' ').filter(Boolean)] });
     await new Promise((r) => baseline.once('message', r));
     const bare = `http://127.0.0.1:${baselinePort}`;
     const rows = [];
@@ -244,7 +269,8 @@ async function benchDialect(dialect) {
       rows.push({ dialect, endpoint: s.name, snackbase_rps: Math.round(sb.rps), bare_rps: Math.round(k.rps), ratio: +(sb.rps / k.rps).toFixed(2),
         snackbase_p50_ms: sb.p50, snackbase_p99_ms: sb.p99, bare_p50_ms: k.p50, bare_p99_ms: k.p99,
         snackbase_rss_mb: Math.round(sb.rss), bare_rss_mb: Math.round(k.rss),
-        snackbase_cpu_ms: +sb.cpuPerRequest.toFixed(3), bare_cpu_ms: +k.cpuPerRequest.toFixed(3), cpu_ratio: +(k.cpuPerRequest / sb.cpuPerRequest).toFixed(2), snackbase_non2xx: sb.non2xx, bare_non2xx: k.non2xx });
+        snackbase_cpu_ms: +sb.cpuPerRequest.toFixed(3), bare_cpu_ms: +k.cpuPerRequest.toFixed(3), cpu_ratio: +(k.cpuPerRequest / sb.cpuPerRequest).toFixed(2), snackbase_non2xx: sb.non2xx, bare_non2xx: k.non2xx,
+        ...(cfg.stats ? { snackbase_stats: sb.stats, bare_stats: k.stats } : {}) });
     }
     return rows;
   } finally {
@@ -259,8 +285,17 @@ async function benchDialect(dialect) {
 const all = [];
 for (const d of cfg.dialects) all.push(...(await benchDialect(d)));
 console.log(`records bench: ${cfg.records} records over ${cfg.accounts} accounts; autocannon ${cfg.connections} connections, ${cfg.seconds} s per run after a ${cfg.warmup} s warm-up, loopback`);
-const hidden = new Set(['snackbase_non2xx', 'bare_non2xx']);
+const hidden = new Set(['snackbase_non2xx', 'bare_non2xx', 'snackbase_stats', 'bare_stats']);
 console.table(all.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !hidden.has(k)))));
+if (cfg.stats) {
+  // One row per server and endpoint: where the time went inside the process (server-stats.cjs).
+  const gcMs = (gc) => Object.values(gc).reduce((sum, k) => sum + k.total_ms, 0);
+  const gcMax = (gc) => Math.max(0, ...Object.values(gc).map((k) => k.max_ms));
+  console.table(all.flatMap((r) => [['snackbase', r.snackbase_stats], ['bare', r.bare_stats]].map(([server, st]) => ({
+    dialect: r.dialect, endpoint: r.endpoint, server, in_server_p50_ms: st.in_server_ms.p50, in_server_p99_ms: st.in_server_ms.p99,
+    loop_delay_p99_ms: st.loop_delay_ms.p99, gc_ms: gcMs(st.gc), gc_longest_ms: gcMax(st.gc), peak_rss_mb: st.peak_mb.rss, peak_heap_mb: st.peak_mb.heap_total,
+  }))));
+}
 const summary = { generated_at: new Date().toISOString(), config: cfg, results: all };
 mkdirSync(join(root, 'dist', 'bench'), { recursive: true });
 writeFileSync(join(root, 'dist', 'bench', 'records.json'), `${JSON.stringify(summary, null, 2)}\n`);
