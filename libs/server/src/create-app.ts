@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import type { Core } from '@snackbase/core';
 import { corsPolicy } from './middleware/cors-policy';
 import { authenticate } from './middleware/authenticate';
+import { chain } from './middleware/chain';
 import { apiNotFound, errorHandler } from './middleware/error-handler';
 import { accountEmailIdentity, apiRateLimit, authRateLimit } from './middleware/rate-limit';
 import { jsonBody } from './middleware/json-body';
@@ -66,31 +67,38 @@ export function createApp(core: Core): Express {
   registerDocsRoutes(registry, routes, core);
   app.use(routes);
 
-  // Everything under the API prefix past the health routes knows who is calling.
+  // Everything under the API prefix past the health routes knows who is calling; request.before
+  // and request.after see the caller, so they come after authentication (and the API rate
+  // limit). One layer for the three (see chain).
   const api = express.Router();
-  api.use(config.apiPrefix, authenticate(core), apiRateLimit(core));
-  // request.before/after see the caller, so they come after authentication (and the API rate limit).
-  api.use(config.apiPrefix, requestHooks(core.hooks));
+  api.use(config.apiPrefix, chain(authenticate(core), apiRateLimit(core), requestHooks(core.hooks)));
   // Brute-force protection runs before the handlers of the routes it guards (per IP, and per
-  // account+email where the body names one).
+  // account+email where the body names one), registered in the section of those routes so that
+  // no other request passes them.
   const auth = `${config.apiPrefix}/auth`;
-  api.post(`${auth}/login`, authRateLimit(core, { identity: accountEmailIdentity, scope: 'login' }));
-  api.post(`${auth}/register`, authRateLimit(core, { identity: accountEmailIdentity, resetOnSuccess: false, scope: 'register' }));
-  api.post(`${auth}/forgot-password`, authRateLimit(core, { identity: accountEmailIdentity, resetOnSuccess: false, scope: 'forgot-password' }));
-  api.post(`${auth}/verify-email`, authRateLimit(core));
-  api.post(`${auth}/reset-password`, authRateLimit(core));
-  api.post(`${config.apiPrefix}/invitations/:token/accept`, authRateLimit(core));
   // Each module's routes sit behind one check of their shared prefix (see mountSections).
   mountSections(api, [
-    (r) => registerAuthRoutes(registry, r, core),
-    (r) => registerIdentityRoutes(registry, r, core),
+    (r) => {
+      r.post(`${auth}/login`, authRateLimit(core, { identity: accountEmailIdentity, scope: 'login' }));
+      registerAuthRoutes(registry, r, core);
+    },
+    (r) => {
+      r.post(`${auth}/register`, authRateLimit(core, { identity: accountEmailIdentity, resetOnSuccess: false, scope: 'register' }));
+      r.post(`${auth}/forgot-password`, authRateLimit(core, { identity: accountEmailIdentity, resetOnSuccess: false, scope: 'forgot-password' }));
+      r.post(`${auth}/verify-email`, authRateLimit(core));
+      r.post(`${auth}/reset-password`, authRateLimit(core));
+      registerIdentityRoutes(registry, r, core);
+    },
     (r) => registerAccountsRoutes(registry, r, core),
     (r) => registerUsersRoutes(registry, r, core),
     (r) => registerGroupsRoutes(registry, r, core),
     (r) => registerRolesRoutes(registry, r, core),
     (r) => registerMacrosRoutes(registry, r, core),
     (r) => registerAuditRoutes(registry, r, core),
-    (r) => registerInvitationsRoutes(registry, r, core),
+    (r) => {
+      r.post(`${config.apiPrefix}/invitations/:token/accept`, authRateLimit(core));
+      registerInvitationsRoutes(registry, r, core);
+    },
     (r) => registerApiKeysRoutes(registry, r, core),
     (r) => registerEmailRoutes(registry, r, core),
     (r) => registerJobsRoutes(registry, r, core),
