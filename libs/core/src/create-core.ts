@@ -14,7 +14,7 @@ import type { Config, Secrets } from './config';
 import { createGroups, type Groups } from './groups';
 import { createHealth, type Health } from './health';
 import { createIdentity, type Identity } from './identity';
-import { createJobQueue, WEBHOOK_RETRY_JOB, type JobQueue } from './jobs';
+import { assertJobOfPayloadAccount, createJobQueue, WEBHOOK_RETRY_JOB, type JobQueue } from './jobs';
 import { createAstCache, type FieldType } from '@snackbase/rules';
 import { createMacros, type Macros } from './macros';
 import { createInvitations, type Invitations } from './invitations';
@@ -26,8 +26,6 @@ import { createRoles, type Roles } from './roles';
 import { createUsersAdmin, type UsersAdmin } from './users';
 import { createApiHooks, createScheduler, SCHEDULED_HOOK_JOB, subscribeApiHooks, type ApiHooks, type ScheduledHookPayload, type Scheduler } from './scheduler';
 import { createWebhooks, defaultWebhookViewer, subscribeRecordWebhooks, type DeliveryRetry, type Webhooks } from './webhooks';
-
-/** The job that runs a webhook delivery's next attempt (payload: delivery and account ids). */
 
 /** What the core needs from the composition root. */
 export interface CoreDeps {
@@ -153,8 +151,7 @@ export function createCore(deps: CoreDeps): Core {
   });
   jobs.register(WEBHOOK_RETRY_JOB, async (job) => {
     const retry = job.payload as DeliveryRetry;
-    // Enqueued above with the delivery's account; refuse one of another account (reserved-handlers.ts).
-    if (job.account_id !== retry.account_id) throw new Error('webhook retry job of another account than its delivery');
+    assertJobOfPayloadAccount(job, retry.account_id);
     await webhooks.retryDelivery(retry);
   });
   const catalog = createCollectionCatalog({ db, bus });
@@ -182,9 +179,7 @@ export function createCore(deps: CoreDeps): Core {
   subscribeApiHooks(hooks, apiHooks);
   jobs.register(SCHEDULED_HOOK_JOB, async (job) => {
     const payload = job.payload as ScheduledHookPayload;
-    // Only the scheduler and the manual trigger enqueue this job, stamped with the hook's account;
-    // a job of another account naming the hook is refused (reserved-handlers.ts says why).
-    if (job.account_id !== payload.account_id) throw new Error('scheduled_hook job of another account than its hook');
+    assertJobOfPayloadAccount(job, payload.account_id);
     await apiHooks.runScheduled(payload);
   });
   const scheduler = createScheduler({ db, logger: deps.logger, jobs, pollIntervalMs: deps.config.scheduler.pollIntervalSeconds * 1000 });

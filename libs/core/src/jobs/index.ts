@@ -1,7 +1,7 @@
 export { createJobQueue, JobTimeoutError } from './create-job-queue';
 export type { JobQueue, JobQueueConfig, JobQueueDeps, JobWorkerOptions } from './create-job-queue';
 export { enqueueJob } from './enqueue-job';
-export { isReservedJobHandler, SCHEDULED_HOOK_JOB, WEBHOOK_RETRY_JOB } from './reserved-handlers';
+export { assertJobOfPayloadAccount, isReservedJobHandler, SCHEDULED_HOOK_JOB, WEBHOOK_RETRY_JOB } from './reserved-handlers';
 export type { EnqueueInput, JobExecutor } from './enqueue-job';
 export { CLAIMABLE_STATUSES, JOB_STATUSES } from './job';
 export type { Job, JobHandler, JobStatus } from './job';
